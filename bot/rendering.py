@@ -1,0 +1,39 @@
+"""Render the text people read (PR bodies, comments, dashboards, CLI reports) from ``templates/``.
+
+One pure function is the only way text reaches a person, so wording lives in
+templates that can be reviewed without reading Python.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+
+def templates_dir() -> Path:
+    """Templates live at the repository top in a checkout and inside ``bot`` when installed."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "templates", here / "_templates"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("Godwit's templates/ folder is missing from this installation")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+
+
+def render(template_name: str, **context: Any) -> str:
+    """Render ``templates/<template_name>`` with ``context``; a missing variable is an error."""
+    return _environment().get_template(template_name).render(**context)
