@@ -1,14 +1,56 @@
 """The campaign: which tables move where, and how their columns map.
 
-This module is pure: it validates and interprets a campaign document and never
-touches the disk or the network, so the CLI and the GitHub App share it.
+Validation is strict and pure, so the CLI and the GitHub App share it and a
+campaign that would make the engine guess is refused before any code is read.
+Every problem is reported at once with its key path and line, because the
+author fixes them in one edit of a file or an issue body, not one per round trip.
+``load_campaign_file`` is the only function here that touches the disk.
 """
 
 from __future__ import annotations
 
+import datetime
+import difflib
+import hashlib
+import json
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
-from pydantic import BaseModel, ConfigDict
+import sqlglot
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarbool import ScalarBoolean
+from sqlglot import exp
+from sqlglot.errors import ParseError, SqlglotError
+
+_PROJECT = re.compile(r"[a-z](?:[a-z0-9-]{0,28}[a-z0-9])?")
+_DATASET_OR_TABLE = re.compile(r"[A-Za-z0-9_]{1,1024}")
+_COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,299}")
+_CAMPAIGN_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+_REPO_GLOB = re.compile(r"[A-Za-z0-9._\-*?\[\]!]+/[A-Za-z0-9._\-*?\[\]!]+")
+
+_Loc = tuple[int | str, ...]
+_Problem = tuple[_Loc, str, object]  # where, what is wrong, the offending value
 
 
 @dataclass(frozen=True)
@@ -25,7 +67,16 @@ class TableName:
         parts = text.split(".")
         if len(parts) != 3 or not all(parts):
             raise ValueError(f"expected project.dataset.table, got {text!r}")
-        return cls(*parts)
+        project, dataset, table = parts
+        if not _PROJECT.fullmatch(project):
+            raise ValueError(
+                f"{project!r} is not a BigQuery project id "
+                "(lowercase letters, digits and hyphens, starting with a letter)"
+            )
+        for kind, part in (("dataset", dataset), ("table", table)):
+            if not _DATASET_OR_TABLE.fullmatch(part):
+                raise ValueError(f"{part!r} is not a {kind} name (letters, digits, underscores)")
+        return cls(project, dataset, table)
 
     @property
     def parts(self) -> tuple[str, str, str]:
@@ -48,16 +99,158 @@ class ColumnTarget:
     changed: bool
 
 
+def _custom_error(message: str) -> PydanticCustomError:
+    # The message goes through the context, so braces in it are never read as placeholders.
+    return PydanticCustomError("campaign", "{reason}", {"reason": message})
+
+
+def _reject(message: str) -> NoReturn:
+    raise _custom_error(message)
+
+
+def _raise_all(title: str, problems: list[_Problem]) -> None:
+    """Raise every problem as its own error; pydantic keeps them and prefixes their paths."""
+    if problems:
+        raise ValidationError.from_exception_data(
+            title,
+            [
+                InitErrorDetails(
+                    type=_custom_error(message),
+                    loc=loc,
+                    input=value,
+                )
+                for loc, message, value in problems
+            ],
+        )
+
+
+def _table_name(text: str) -> str:
+    try:
+        TableName.parse(text)
+    except ValueError as exc:
+        _reject(str(exc))
+    return text
+
+
+def _parse_expression(sql: str, dialect: str) -> exp.Expr:
+    """Parse one row-level SQL expression, or raise ``ValueError`` saying why it is not one.
+
+    Aggregates, windows, subqueries, stars and aliases are refused: a column
+    mapping is substituted into every statement that reads the column, where
+    only a plain scalar expression keeps the statement's meaning.
+    """
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect, into=exp.Condition)
+    except ParseError as exc:
+        reason = exc.errors[0]["description"] if exc.errors else str(exc)
+        raise ValueError(f"not a {dialect} SQL expression ({reason})") from None
+    except SqlglotError as exc:
+        raise ValueError(f"not a {dialect} SQL expression ({exc})") from None
+    refused: tuple[tuple[type[exp.Expr], str], ...] = (
+        (exp.Block, "several statements"),
+        (exp.Query, "a query"),
+        (exp.AggFunc, "an aggregate"),
+        (exp.Window, "a window function"),
+        (exp.Star, "a star"),
+    )
+    for kind, what in refused:
+        if tree.find(kind) is not None:
+            raise ValueError(f"must be a scalar expression, not {what}")
+    return tree
+
+
+def _columns_read(tree: exp.Expr) -> set[str]:
+    """Top-level column names an expression reads (``geo`` for ``geo.country_code``)."""
+    return {column.parts[0].name.lower() for column in tree.find_all(exp.Column)}
+
+
+def _column_name_problems(entries: list[tuple[_Loc, str]]) -> list[_Problem]:
+    """Invalid and case-insensitively repeated names (BigQuery columns ignore case)."""
+    problems: list[_Problem] = []
+    seen: dict[str, str] = {}
+    for loc, name in entries:
+        if not _COLUMN.fullmatch(name):
+            problems.append((loc, f"{name!r} is not a column name", name))
+        elif name.lower() in seen:
+            problems.append((loc, f"{name!r} is listed twice (as {seen[name.lower()]!r})", name))
+        else:
+            seen[name.lower()] = name
+    return problems
+
+
 class TableMapping(BaseModel):
     """One row of the campaign's ``tables`` list."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    old: str
-    new: str
+    old: Annotated[str, AfterValidator(_table_name)]
+    new: Annotated[str, AfterValidator(_table_name)]
     columns: dict[str, str | None] = {}
     old_columns: list[str] | None = None
     new_columns: dict[str, str] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> TableMapping:
+        """Check what needs several fields together, and SQL in the campaign's dialect.
+
+        The dialect comes from the validation context that ``Campaign`` passes;
+        ``None`` there means the dialect itself is invalid, so SQL is not judged.
+        """
+        context = info.context if isinstance(info.context, dict) else {}
+        dialect: str | None = context.get("dialect", "bigquery")
+        problems: list[_Problem] = []
+        if self.old_name == self.new_name:
+            problems.append((("new",), "must differ from old", self.new))
+        problems += self._name_problems()
+        if dialect is not None:
+            problems += self._sql_problems(dialect)
+        _raise_all("TableMapping", problems)
+        return self
+
+    def _name_problems(self) -> list[_Problem]:
+        problems = _column_name_problems([(("columns", name), name) for name in self.columns])
+        problems += _column_name_problems(
+            [(("old_columns", index), name) for index, name in enumerate(self.old_columns or [])]
+        )
+        problems += _column_name_problems(
+            [(("new_columns", name), name) for name in self.new_columns or {}]
+        )
+        if self.old_columns is not None:
+            old_names = {name.lower() for name in self.old_columns}
+            problems += [
+                (("columns", column), f"{column!r} is not in old_columns", column)
+                for column in self.columns
+                if column.lower() not in old_names
+            ]
+        return problems
+
+    def _sql_problems(self, dialect: str) -> list[_Problem]:
+        """Mappings must be scalar SQL over the new table; declared types must be types."""
+        problems: list[_Problem] = []
+        new_names = {name.lower() for name in self.new_columns or {}}
+        for column, expression in self.columns.items():
+            if expression is None:
+                continue
+            try:
+                read = _columns_read(_parse_expression(expression, dialect))
+            except ValueError as exc:
+                problems.append((("columns", column), str(exc), expression))
+                continue
+            if self.new_columns is not None:
+                problems += [
+                    (
+                        ("columns", column),
+                        f"reads {name!r}, which is not in new_columns",
+                        expression,
+                    )
+                    for name in sorted(read - new_names)
+                ]
+        problems += [
+            (("new_columns", column), f"not a {dialect} type", type_text)
+            for column, type_text in (self.new_columns or {}).items()
+            if not _is_type(type_text, dialect)
+        ]
+        return problems
 
     @property
     def old_name(self) -> TableName:
@@ -89,13 +282,63 @@ class TableMapping(BaseModel):
         return column.lower() in {c.lower() for c in self.old_columns}
 
 
+def _is_type(type_text: str, dialect: str) -> bool:
+    try:
+        exp.DataType.build(type_text, dialect=dialect)
+    except SqlglotError:
+        return False
+    return True
+
+
+def _repo_glob(text: str) -> str:
+    if not _REPO_GLOB.fullmatch(text):
+        _reject(f"expected an owner/name glob such as 'acme/*', got {text!r}")
+    return text
+
+
+def _campaign_id(text: str) -> str:
+    if not _CAMPAIGN_ID.fullmatch(text):
+        _reject(
+            "must be 2-63 lowercase letters, digits and hyphens, "
+            "starting with a letter or digit (it becomes part of branch names)"
+        )
+    return text
+
+
+def _title(text: str) -> str:
+    if not text.strip():
+        _reject("must not be empty")
+    return text
+
+
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _guide(text: str) -> str:
+    """Check the URL but keep it as written: guardrail comments quote it verbatim."""
+    try:
+        _HTTP_URL.validate_python(text)
+    except ValidationError:
+        _reject(f"expected an http(s) URL, got {text!r}")
+    return text
+
+
+def _dialect(name: str) -> str:
+    if not name or sqlglot.Dialect.get(name) is None:
+        _reject(f"unknown SQL dialect {name!r} (sqlglot names, such as 'bigquery')")
+    return name
+
+
 class Scope(BaseModel):
     """Which repositories the GitHub App considers (globs over ``owner/name``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    repos: list[str] = ["*/*"]
-    exclude: list[str] = []
+    repos: list[Annotated[str, AfterValidator(_repo_glob)]] = ["*/*"]
+    exclude: list[Annotated[str, AfterValidator(_repo_glob)]] = []
+
+
+_TABLES = TypeAdapter(list[TableMapping])
 
 
 class Campaign(BaseModel):
@@ -103,9 +346,250 @@ class Campaign(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str
-    title: str
-    guide: str
-    dialect: str = "bigquery"
+    id: Annotated[str, AfterValidator(_campaign_id)]
+    title: Annotated[str, AfterValidator(_title)]
+    guide: Annotated[str, AfterValidator(_guide)]
+    dialect: Annotated[str, AfterValidator(_dialect)] = "bigquery"
     tables: list[TableMapping]
     scope: Scope = Scope()
+
+    @field_validator("tables", mode="wrap")
+    @classmethod
+    def _tables_in_dialect(
+        cls, value: object, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> list[TableMapping]:
+        """Validate the tables with the campaign's dialect, which their SQL is written in.
+
+        ``handler`` is deliberately not called: it would validate the tables again
+        without the dialect. A wrap validator (unlike a plain one) leaves the
+        field's declared type in charge of serialization.
+        """
+        context = info.context if isinstance(info.context, dict) else {}
+        context = {**context, "dialect": info.data.get("dialect")}
+        tables = _TABLES.validate_python(value, context=context)
+        if not tables:
+            _reject("at least one table is required")
+        first_index: dict[TableName, int] = {}
+        problems: list[_Problem] = []
+        for index, table in enumerate(tables):
+            if table.old_name in first_index:
+                first = first_index[table.old_name]
+                message = f"{table.old} is already migrated by tables[{first}]"
+                problems.append(((index, "old"), message, table.old))
+            first_index.setdefault(table.old_name, index)
+        _raise_all("Campaign", problems)
+        return tables
+
+
+@dataclass(frozen=True)
+class CampaignIssue:
+    """One problem in a campaign document; ``line`` is 1-based in the text given."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"line {self.line}"] if self.line is not None else []
+        where += [self.path] if self.path else []
+        return ": ".join([*where, self.message])
+
+
+class CampaignError(ValueError):
+    """A campaign that cannot be used, with every problem found in it."""
+
+    def __init__(self, source: str, errors: list[CampaignIssue]) -> None:
+        self.source = source
+        self.errors = errors
+        count = f"{len(errors)} problem" + ("" if len(errors) == 1 else "s")
+        lines = [f"{source} is not a valid campaign ({count}):"]
+        lines += [f"  - {issue}" for issue in errors]
+        super().__init__("\n".join(lines))
+
+
+def load_campaign(text: str, *, source: str = "campaign") -> Campaign:
+    """Validate a campaign from YAML text; raise ``CampaignError`` listing every problem."""
+    return _load(text, source=source, line_offset=0)
+
+
+def load_campaign_file(path: str | os.PathLike[str]) -> Campaign:
+    """Read and validate a campaign file; errors name the file."""
+    return load_campaign(Path(path).read_text(encoding="utf-8"), source=str(path))
+
+
+def campaign_from_markdown(markdown: str, *, source: str = "issue body") -> Campaign:
+    """Validate the first fenced ``yaml`` block of a Markdown text (a campaign issue).
+
+    Issue forms render a ``render: yaml`` textarea as such a block, so both a
+    hand-written issue and a form-filed one work. Lines in errors are lines of
+    the Markdown text, which is what the author sees when editing the issue.
+    """
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    for token in tokens:
+        language = token.info.split(maxsplit=1)[0].lower() if token.info.strip() else ""
+        if token.type == "fence" and language in {"yaml", "yml"} and token.map is not None:
+            return _load(token.content, source=source, line_offset=token.map[0] + 1)
+    message = "no ```yaml block found"
+    unanswered = _unanswered_form_fields(tokens)
+    if unanswered:
+        message += "; no response under " + ", ".join(f"'{label}'" for label in unanswered)
+    raise CampaignError(source, [CampaignIssue("", None, message)])
+
+
+def _unanswered_form_fields(tokens: list[Token]) -> list[str]:
+    """Labels of issue-form fields left empty (``### label`` then ``_No response_``)."""
+    unanswered: list[str] = []
+    label: str | None = None
+    after_h3 = False
+    for token in tokens:
+        if token.type == "heading_open":
+            after_h3, label = token.tag == "h3", None
+        elif token.type == "inline" and after_h3:
+            after_h3, label = False, token.content
+        elif token.type == "inline" and label is not None:
+            if token.content.strip() == "_No response_":
+                unanswered.append(label)
+            label = None
+    return unanswered
+
+
+def spec_hash(campaign: Campaign) -> str:
+    """A fingerprint of everything that can change a rewrite, to tell when a PR is stale.
+
+    Defaults are part of the dump, so spelling out ``dialect: bigquery`` or
+    reordering keys does not change the hash; anything with meaning does.
+    """
+    canonical = json.dumps(
+        campaign.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _load(text: str, *, source: str, line_offset: int) -> Campaign:
+    try:
+        tree = YAML(typ="rt").load(text)
+    except YAMLError as exc:
+        raise CampaignError(source, [_yaml_issue(exc, line_offset)]) from None
+    if not isinstance(tree, CommentedMap):
+        kind = "an empty document" if tree is None else _yaml_kind(_plain(tree))
+        message = f"a campaign is a YAML mapping (id, title, guide, tables, ...), got {kind}"
+        raise CampaignError(source, [CampaignIssue("", line_offset + 1, message)])
+    try:
+        return Campaign.model_validate(_plain(tree))
+    except ValidationError as exc:
+        issues = [_issue(error, tree, line_offset) for error in exc.errors()]
+    issues.sort(key=lambda issue: (issue.line is None, issue.line or 0, issue.path))
+    raise CampaignError(source, issues)
+
+
+def _yaml_issue(exc: YAMLError, line_offset: int) -> CampaignIssue:
+    mark = getattr(exc, "problem_mark", None)
+    line = None if mark is None else mark.line + 1 + line_offset
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    if context and not isinstance(exc, DuplicateKeyError):
+        problem = f"{context}: {problem}"
+    return CampaignIssue("", line, f"invalid YAML: {problem}")
+
+
+def _plain(node: Any) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python values before validation."""
+    if isinstance(node, dict):
+        return {_plain(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    if isinstance(node, ScalarBoolean):
+        return bool(node)
+    for kind in (str, bool, int, float):
+        if isinstance(node, kind):
+            return kind(node)
+    return node
+
+
+def _issue(error: Any, tree: CommentedMap, line_offset: int) -> CampaignIssue:
+    loc: _Loc = tuple(error["loc"])
+    line = _line_of(tree, loc)
+    return CampaignIssue(
+        _path(loc),
+        None if line is None else line + 1 + line_offset,
+        _message(error, loc),
+    )
+
+
+def _line_of(tree: CommentedMap, loc: _Loc) -> int | None:
+    """The 0-based line of the deepest node on ``loc`` that exists in the document.
+
+    A missing key thus points at the mapping that lacks it.
+    """
+    node: Any = tree
+    line = None
+    for element in loc:
+        if isinstance(node, CommentedMap) and element in node:
+            line = node.lc.key(element)[0]
+        elif isinstance(node, CommentedSeq) and isinstance(element, int) and element < len(node):
+            line = node.lc.item(element)[0]
+        else:
+            break
+        node = node[element]
+    return line
+
+
+def _path(loc: _Loc) -> str:
+    path = ""
+    for element in loc:
+        if isinstance(element, int):
+            path += f"[{element}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", element):
+            path += f".{element}" if path else element
+        else:
+            path += f"[{element!r}]"
+    return path
+
+
+def _message(error: Any, loc: _Loc) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return _unknown_key(loc)
+    if kind == "string_type":
+        value = error["input"]
+        hint = "" if value is None or isinstance(value, dict | list) else " (quote it)"
+        return f"expected a string, got {_yaml_kind(value)}{hint}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "expected a mapping"
+    if kind == "list_type":
+        return "expected a list"
+    return str(error["msg"])
+
+
+def _unknown_key(loc: _Loc) -> str:
+    key = str(loc[-1])
+    parent = tuple(element for element in loc[:-1] if isinstance(element, str))
+    models: dict[tuple[str, ...], type[BaseModel]] = {
+        (): Campaign,
+        ("tables",): TableMapping,
+        ("scope",): Scope,
+    }
+    model = models.get(parent)
+    if model is None:
+        return "unknown key"
+    allowed = list(model.model_fields)
+    close = difflib.get_close_matches(key, allowed, n=1)
+    if close:
+        return f"unknown key (did you mean {close[0]!r}?)"
+    return "unknown key (expected one of: " + ", ".join(allowed) + ")"
+
+
+def _yaml_kind(value: object) -> str:
+    """Name a plain value the way a YAML author thinks of it."""
+    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
+        (bool, "a boolean"),
+        ((int, float), "a number"),
+        (str, "a string"),
+        (list, "a list"),
+        (dict, "a mapping"),
+        (datetime.date, "a date"),
+        (type(None), "null"),
+    )
+    return next((name for kind, name in kinds if isinstance(value, kind)), "a value")

@@ -1,0 +1,1 @@
+addSbtPlugin("org.xerial.sbt" % "sbt-pack" % "0.20")
