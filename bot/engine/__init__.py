@@ -1,1 +1,4 @@
-"""The migration engine: pure functions from (campaign, repository snapshot) to a plan and changes."""
+"""The migration engine: pure functions from (campaign, repository snapshot) to plan and changes.
+
+Entry point: :func:`bot.engine.planner.plan_repository`.
+"""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.engine.model import GuardrailSite, TextEdit
 
@@ -76,7 +77,7 @@ def guardrail_comment(reason: str, guide: str, syntax: CommentSyntax) -> str:
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     """Apply non-overlapping edits right to left so earlier offsets stay valid."""
     ordered = sorted(set(edits))
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in pairwise(ordered):
         if after.start < before.end:
             raise OverlappingEditsError(f"edits overlap: {before} and {after}")
     out = text

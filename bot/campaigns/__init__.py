@@ -1,0 +1,22 @@
+"""The pure core of campaigns run by the GitHub App.
+
+Nothing here reads the network, a database or the clock: the I/O layer passes
+what it fetched (and ``now``) in and sends what comes back, so every decision
+the App makes about commands, states, reviewers and text is testable alone.
+
+- ``commands``: ``parse_command(body, context)`` → ``Command | CommandError | None``.
+- ``permissions``: ``may_command(author, issue_author, permission, is_bot)`` → ``Decision``.
+- ``scope``: ``in_scope(campaign, full_name, overrides)``; ``apply_scope_command``.
+- ``events`` / ``states``: ``apply(target, event)`` folds webhook facts into a ``Target``
+  whose ``state`` is derived; ``campaign_done(targets)``.
+- ``lifecycle``: ``campaign_transition(state, action)`` for the campaign as a whole.
+- ``batching``: ``next_cohort(campaign, targets, batch=...)``.
+- ``pr``: branch, title, labels, commit message and body of a campaign PR.
+- ``meta``: ``encode_meta`` / ``decode_meta``, the signed marker in a PR body.
+- ``mapping``: which mapping rows a plan used, per change.
+- ``explain``: ``render_explain`` for ``/migrate explain``.
+- ``owners``: ``reviewers_for(snapshot, changed, org=...)`` from CODEOWNERS or catalog-info.
+- ``nudges``: ``due_for_nudge(target, now, stale_days)`` and its comment.
+- ``dashboard``: ``render_dashboard`` and ``replace_dashboard(body, dashboard)``.
+- ``messages``: validation, plan and summary comments of the campaign issue.
+"""

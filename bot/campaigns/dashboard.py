@@ -1,0 +1,204 @@
+"""The live dashboard kept in the campaign issue's body, between hidden markers.
+
+The body also holds the campaign YAML that people edit, so the dashboard is
+appended after it and later replaced in place: every byte outside the markers
+stays as the author wrote it, and error line numbers in the YAML never shift.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from functools import partial
+
+from bot.campaign import Campaign
+from bot.campaigns.lifecycle import CampaignState
+from bot.campaigns.links import MAX_BODY
+from bot.campaigns.nudges import idle
+from bot.campaigns.states import OPEN, SETTLED, RepoState, Target
+from bot.rendering import render
+
+START = "<!-- godwit:dashboard:start -->"
+END = "<!-- godwit:dashboard:end -->"
+# The first START that is followed by an END with no other START in between, so a
+# stray marker pasted by someone never makes the replacement swallow their text.
+_BLOCK = re.compile(f"{re.escape(START)}(?:(?!{re.escape(START)}).)*?{re.escape(END)}", re.DOTALL)
+BAR_WIDTH = 20
+
+
+@dataclass(frozen=True)
+class AgentUsage:
+    """Tokens and cost the coding agent spent on one repository (when the agent is enabled)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_creation_tokens: int = 0
+    cost_usd: Decimal | None = None
+
+    def __add__(self, other: AgentUsage) -> AgentUsage:
+        cost = (
+            None
+            if self.cost_usd is None and other.cost_usd is None
+            else (self.cost_usd or Decimal(0)) + (other.cost_usd or Decimal(0))
+        )
+        return AgentUsage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_creation_tokens + other.cache_creation_tokens,
+            cost,
+        )
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """One dashboard row, as the I/O layer assembles it from the store."""
+
+    repo: str
+    state: RepoState
+    reason: str | None = None
+    pr_number: int | None = None
+    pr_url: str | None = None
+    reviewers: tuple[str, ...] = ()
+    last_activity: datetime | None = None
+    guardrails: int = 0
+    usage: AgentUsage | None = None
+
+
+def view_of(target: Target, *, guardrails: int = 0, usage: AgentUsage | None = None) -> TargetView:
+    return TargetView(
+        repo=target.repo,
+        state=target.state,
+        reason=target.reason,
+        pr_number=target.pr_number,
+        pr_url=target.pr_url,
+        reviewers=target.reviewers,
+        last_activity=target.last_activity,
+        guardrails=guardrails,
+        usage=usage,
+    )
+
+
+class Problem(StrEnum):
+    """Something a person has to do for a repository; templates word each one."""
+
+    FAILED = "failed"
+    CHANGES_REQUESTED = "changes_requested"
+    CHECKS_FAILING = "checks_failing"
+    OUT_OF_DATE = "out_of_date"
+    GUARDRAILS = "guardrails"
+    NO_REVIEWER = "no_reviewer"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class Attention:
+    repo: str
+    pr_url: str | None
+    pr_number: int | None
+    problems: tuple[Problem, ...]
+    reason: str | None  # why it failed
+    guardrails: int
+    idle_days: int | None
+
+
+def problems_of(view: TargetView, *, now: datetime, stale_days: int) -> tuple[Problem, ...]:
+    """What a person has to do for this repository, most urgent first."""
+    by_state = {
+        RepoState.FAILED: Problem.FAILED,
+        RepoState.CHANGES_REQUESTED: Problem.CHANGES_REQUESTED,
+        RepoState.CHECKS_FAILING: Problem.CHECKS_FAILING,
+        RepoState.OUT_OF_DATE: Problem.OUT_OF_DATE,
+    }
+    found = [by_state[view.state]] if view.state in by_state else []
+    if view.state in OPEN:
+        if view.guardrails:
+            found.append(Problem.GUARDRAILS)
+        if not view.reviewers:
+            found.append(Problem.NO_REVIEWER)
+        if idle(view.last_activity, now, stale_days):
+            found.append(Problem.STALE)
+    return tuple(found)
+
+
+def needs_attention(
+    views: Sequence[TargetView], *, now: datetime, stale_days: int
+) -> list[Attention]:
+    return [
+        Attention(
+            view.repo,
+            view.pr_url,
+            view.pr_number,
+            problems,
+            view.reason,
+            view.guardrails,
+            None if view.last_activity is None else (now - view.last_activity).days,
+        )
+        for view in sorted(views, key=lambda v: v.repo.lower())
+        if (problems := problems_of(view, now=now, stale_days=stale_days))
+    ]
+
+
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
+    filled = width * done // total if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def render_dashboard(
+    campaign: Campaign,
+    state: CampaignState,
+    views: Sequence[TargetView],
+    *,
+    now: datetime,
+    stale_days: int,
+    budget: int = MAX_BODY // 2,
+) -> str:
+    """The dashboard with its markers; ``now`` only ages activity, so equal input, equal text.
+
+    ``budget`` is the room left in the issue body (GitHub caps it) next to the
+    campaign YAML: past it, settled repositories leave the table, then the table goes.
+    """
+    counts = Counter(view.state for view in views)
+    settled = sum(counts[s] for s in SETTLED)
+    usages = [view.usage for view in views if view.usage is not None]
+    rows = sorted(views, key=lambda v: v.repo.lower())
+    dashboard = partial(
+        render,
+        "campaign/dashboard.md.j2",
+        start=START,
+        end=END,
+        campaign=campaign,
+        state=state.value,
+        counts=[(s.value, counts[s]) for s in RepoState if counts[s]],
+        total=len(views),
+        settled=settled,
+        merged=counts[RepoState.MERGED],
+        percent=100 * settled // len(views) if views else 0,
+        bar=progress_bar(settled, len(views)),
+        attention=needs_attention(views, now=now, stale_days=stale_days),
+        now=now,
+        usage=sum(usages, AgentUsage()) if usages else None,
+    )
+    for shown in (rows, [row for row in rows if row.state not in SETTLED]):
+        text = dashboard(rows=shown, hidden=len(rows) - len(shown))
+        if len(text) <= budget:
+            return text
+    return dashboard(rows=[], hidden=len(rows))
+
+
+def replace_dashboard(body: str, dashboard: str) -> str:
+    """Put ``dashboard`` (markers included) in ``body``, replacing the previous one if any."""
+    dashboard = dashboard.rstrip("\n")
+    found = _BLOCK.search(body)
+    if found is not None:
+        return body[: found.start()] + dashboard + body[found.end() :]
+    if not body:
+        return dashboard + "\n"
+    separator = "\n" if body.endswith("\n") else "\n\n"
+    return body + separator + dashboard + "\n"

@@ -1,0 +1,111 @@
+"""Everything about a campaign's pull request that is decided before talking to GitHub."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from bot.campaign import Campaign, spec_hash
+from bot.campaigns.commands import COMMANDS, Context
+from bot.campaigns.links import MAX_BODY, IssueRef, blob_url
+from bot.campaigns.mapping import applied_rows, tables_changed
+from bot.campaigns.meta import PrMeta, encode_meta
+from bot.engine.plan import RepoPlan
+from bot.rendering import render
+
+LABEL = "godwit"
+FILES_WHEN_LONG = 100
+
+
+def branch_name(campaign: Campaign) -> str:
+    """Deterministic, so a rerun finds and updates its own branch."""
+    return f"godwit/{campaign.id}"
+
+
+def pr_labels(campaign: Campaign) -> tuple[str, str]:
+    return (LABEL, f"{LABEL}:{campaign.id}")
+
+
+def pr_title(campaign: Campaign) -> str:
+    return render("pr/title.txt.j2", campaign=campaign).strip()
+
+
+def commit_message(campaign: Campaign, plan: RepoPlan, issue: IssueRef) -> str:
+    return render(
+        "pr/commit.txt.j2",
+        campaign=campaign,
+        tables=tables_changed(campaign, plan),
+        files=[f for f in plan.files if f.changed],
+        guardrails=sum(1 for _ in plan.guardrails),
+        issue=str(issue),
+    )
+
+
+@dataclass(frozen=True)
+class PullRequestTarget:
+    """Where the PR goes: the repository, its base commit and the campaign issue."""
+
+    repo: str
+    base_sha: str
+    issue: IssueRef
+    web_base: str  # e.g. https://github.com, or a GitHub Enterprise Server host
+
+
+def pr_body(campaign: Campaign, plan: RepoPlan, target: PullRequestTarget, *, key: bytes) -> str:
+    """The PR description; ``key`` signs its metadata marker (see ``bot.campaigns.meta``)."""
+    branch = branch_name(campaign)
+    changed = [f for f in plan.files if f.changed]
+    guardrails = [
+        {
+            "path": file.path,
+            "line": g.line,
+            "reason": g.reason,
+            "url": blob_url(target.web_base, target.repo, branch, file.path, g.line),
+        }
+        for file, g in plan.guardrails
+    ]
+    issues = [
+        {
+            "path": file.path,
+            "line": located.line,
+            "message": located.issue.message,
+            "url": blob_url(target.web_base, target.repo, target.base_sha, file.path, located.line),
+        }
+        for file in plan.files
+        for located in file.verification
+    ]
+    meta = PrMeta(
+        campaign=campaign.id,
+        spec_hash=spec_hash(campaign),
+        base_sha=target.base_sha,
+        issue=str(target.issue),
+    )
+    body = partial(
+        render,
+        "pr/body.md.j2",
+        campaign=campaign,
+        tables=tables_changed(campaign, plan),
+        rows=applied_rows(campaign, changed),
+        files=[
+            {
+                "path": f.path,
+                "framework": f.framework.value,
+                "statements": f.statements_rewritten,
+                "guardrails": len(f.guardrails),
+                "url": blob_url(target.web_base, target.repo, branch, f.path),
+            }
+            for f in changed
+        ],
+        guardrails=guardrails,
+        issues=issues,
+        statements=sum(f.statements_rewritten for f in changed),
+        commands=COMMANDS[Context.PR],
+        issue=str(target.issue),
+        issue_url=target.issue.url(target.web_base),
+        meta=encode_meta(meta, key=key),
+    )
+    text = body(listed=len(changed))
+    if len(text) <= MAX_BODY:
+        return text
+    # Too long for GitHub: list fewer files; every guardrail stays listed.
+    return body(listed=FILES_WHEN_LONG)

@@ -1,0 +1,1 @@
+"""Command families of the ``godwit`` CLI, one module each."""

@@ -1,0 +1,141 @@
+"""``godwit plan`` / ``apply`` / ``diff``: run a campaign on checkouts on disk.
+
+The commands read every repository first and only then plan or write, so an
+invalid campaign or an unreadable repository stops everything with exit code 2
+before a single file changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from bot.campaign import Campaign, CampaignError, load_campaign_file
+from bot.checkout import CheckoutError, read_checkout, write_changes
+from bot.engine.plan import RepoPlan
+from bot.engine.planner import plan_repository
+from bot.engine.report import build_report, summarise
+from bot.rendering import render
+
+EXIT_USAGE = 2
+EXIT_CHANGES_PENDING = 1
+
+CampaignArg = Annotated[Path, typer.Argument(help="The campaign YAML file.", show_default=False)]
+ReposArg = Annotated[
+    list[Path], typer.Argument(help="Repository checkouts to scan.", show_default=False)
+]
+
+
+@dataclass(frozen=True)
+class PlannedRepo:
+    name: str
+    root: Path
+    plan: RepoPlan
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan_command)
+    app.command("apply")(apply_command)
+    app.command("diff")(diff_command)
+
+
+def plan_command(
+    campaign_path: CampaignArg,
+    repos: ReposArg,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output (docs/plan-json.md).")
+    ] = False,
+) -> None:
+    """Show, per repository and file, what the campaign would change and where it stops."""
+    campaign, planned = _plan_all(campaign_path, repos)
+    report = build_report(campaign, [(p.name, p.plan) for p in planned])
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    typer.echo(render("cli/plan.txt.j2", report=report), nl=False)
+
+
+def apply_command(
+    campaign_path: CampaignArg,
+    repos: ReposArg,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if changes would be made.")
+    ] = False,
+) -> None:
+    """Rewrite the repositories in place (only the files that change)."""
+    campaign, planned = _plan_all(campaign_path, repos)
+    pending = [(p, path) for p in planned for path in sorted(p.plan.changes)]
+    if not check:
+        for repo in planned:
+            write_changes(repo.root, repo.plan.changes)
+    typer.echo(
+        render(
+            "cli/apply.txt.j2",
+            campaign=campaign,
+            check=check,
+            changed=[f"{repo.name}/{path}" for repo, path in pending],
+            summaries=[(p.name, summarise(p.plan)) for p in planned],
+        ),
+        nl=False,
+    )
+    if check and pending:
+        raise typer.Exit(EXIT_CHANGES_PENDING)
+
+
+def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
+    """Print the changes as a unified diff, changing nothing."""
+    _, planned = _plan_all(campaign_path, repos)
+    for repo in planned:
+        for file in repo.plan.files:
+            if file.new_text is None:
+                continue
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    file.original.splitlines(keepends=True),
+                    file.new_text.splitlines(keepends=True),
+                    fromfile=f"a/{repo.name}/{file.path}",
+                    tofile=f"b/{repo.name}/{file.path}",
+                )
+            )
+
+
+def _plan_all(campaign_path: Path, roots: Sequence[Path]) -> tuple[Campaign, list[PlannedRepo]]:
+    """Load everything up front; any error exits 2 before anything is written."""
+    try:
+        campaign = load_campaign_file(campaign_path)
+        snapshots = [(root, read_checkout(root)) for root in roots]
+    except (CampaignError, CheckoutError) as error:
+        typer.echo(f"godwit: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from error
+    except OSError as error:
+        typer.echo(f"godwit: {error.filename}: {error.strerror}", err=True)
+        raise typer.Exit(EXIT_USAGE) from error
+    planned: list[PlannedRepo] = []
+    with _progress(len(snapshots)) as advance:
+        for root, snapshot in snapshots:
+            planned.append(PlannedRepo(_repo_name(root), root, plan_repository(campaign, snapshot)))
+            advance()
+    return campaign, planned
+
+
+def _repo_name(root: Path) -> str:
+    return root.resolve().name or str(root)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on an interactive terminal when several repositories are scanned."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Scanning repositories", total=total)
+        yield lambda: progress.advance(task)

@@ -1,0 +1,184 @@
+"""Rewrite one dbt project: its models through the SQL core, then its sources YAML.
+
+The YAML follows the models: an old entry goes only once no file of the project
+calls it any longer, and the new table is declared only when a call was rewritten
+to it, so a project where every model is guardrailed keeps its YAML as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.campaign import Campaign, TableMapping
+from bot.engine.dbt.jinja import source_calls
+from bot.engine.dbt.models import ModelRewrite, rewrite_model
+from bot.engine.dbt.placement import Placer, Target
+from bot.engine.dbt.project import DbtProject, load_project, nested_roots, project_file
+from bot.engine.dbt.sources import SourceCatalog, SourceTable, read_catalog
+from bot.engine.dbt.sources_yaml import (
+    LayoutError,
+    NewSource,
+    NewTable,
+    SourcesFileEdit,
+    check_layout,
+    edit_sources_file,
+    entry_span,
+)
+from bot.engine.model import FileRewrite, Reference, ReferenceKind, TextEdit, VerificationIssue
+
+
+@dataclass
+class DbtProjectRewrite:
+    """Per-file rewrites of one project, and how many models the prefilter spared."""
+
+    files: dict[str, FileRewrite] = field(default_factory=dict)
+    parsed: int = 0
+    skipped: int = 0
+
+
+def _needles(campaign: Campaign, catalog: SourceCatalog) -> tuple[str, ...]:
+    """Words a model must contain to refer to an old table at all.
+
+    A ``source()`` call names its table, so the table names that resolve to an old
+    table are enough, next to the old tables' own names for plain SQL references.
+    """
+    words = {m.old_name.table for m in campaign.tables}
+    for mapping in campaign.tables:
+        words.update(t.table for t in catalog.resolving_to(mapping.old_name))
+    return tuple(sorted(words))
+
+
+def rewrite_dbt_project(
+    root: str, files: Mapping[str, str], campaign: Campaign
+) -> DbtProjectRewrite:
+    """Rewrite the models and sources YAML of the project at ``root`` (pure: no I/O)."""
+    project = load_project(root, files.get(project_file(root)))
+    yaml_paths = project.yaml_files(files)
+    catalog = read_catalog(yaml_paths, files)
+    frozen = _frozen(yaml_paths, files, catalog)
+    placer = Placer(catalog, set(frozen))
+
+    def target(mapping: TableMapping, old: SourceTable) -> tuple[str, str] | None:
+        placed = placer.place(mapping, old)
+        return None if placed is None else (placed.source, placed.table)
+
+    result = DbtProjectRewrite()
+    needles = _needles(campaign, catalog)
+    models: dict[str, ModelRewrite] = {}
+    for path in project.sql_files(files):
+        if not any(needle in files[path] for needle in needles):
+            result.skipped += 1
+            continue
+        result.parsed += 1
+        model = rewrite_model(files[path], campaign, catalog, target)
+        if model is not None:
+            models[path] = model
+            result.files[path] = model.rewrite
+    migrated = {e for m in models.values() for e in m.migrated}
+    still_used = {e for m in models.values() for e in m.still_used}
+    still_used |= _called_elsewhere(project, files, set(models), catalog)
+    still_used |= {e for e in catalog.tables if e.path in frozen}
+    plan = _plan_sources(campaign, catalog, placer, migrated, still_used)
+    for path, edit in plan.items():
+        rewrite = _rewrite_sources_file(path, files[path], edit, catalog, campaign)
+        if path in frozen and rewrite.references:
+            message = f"{frozen[path]}: its entries stay as they are"
+            rewrite.verification.append(VerificationIssue(0, message))
+        result.files[path] = rewrite
+    return result
+
+
+def _frozen(
+    paths: Iterable[str], files: Mapping[str, str], catalog: SourceCatalog
+) -> dict[str, str]:
+    """Sources files that cannot be edited line by line, with the reason."""
+    declaring = {t.path for t in catalog.tables}
+    frozen: dict[str, str] = {}
+    for path in paths:
+        if path not in declaring:
+            continue
+        try:
+            check_layout(files[path])
+        except LayoutError as error:
+            frozen[path] = f"cannot edit the sources in {path} ({error})"
+    return frozen
+
+
+def _called_elsewhere(
+    project: DbtProject, files: Mapping[str, str], rewritten: set[str], catalog: SourceCatalog
+) -> set[SourceTable]:
+    """Entries still called from files the model rewrite did not handle (tests, YAML, Python)."""
+    nested = nested_roots(project.root, files)
+    used: set[SourceTable] = set()
+    for path, text in files.items():
+        if path in rewritten or not project.owns(path, [project.root], nested):
+            continue
+        for call in source_calls(text):
+            entry = catalog.lookup(call.source, call.table)
+            if entry is not None:
+                used.add(entry)
+    return used
+
+
+def _plan_sources(
+    campaign: Campaign,
+    catalog: SourceCatalog,
+    placer: Placer,
+    migrated: set[SourceTable],
+    still_used: set[SourceTable],
+) -> dict[str, SourcesFileEdit]:
+    """Per YAML file: entries to drop, tables and sources to add (files with old entries too)."""
+    plan: dict[str, SourcesFileEdit] = {}
+    new_sources: dict[tuple[str, str], list[Target]] = {}
+    for mapping in campaign.tables:
+        olds = catalog.resolving_to(mapping.old_name)
+        for entry in olds:
+            edit = plan.setdefault(entry.path, SourcesFileEdit())
+            if entry not in still_used:
+                edit.remove.add((entry.source_index, entry.table_index))
+        moved = [e for e in olds if e in migrated]
+        if not moved:
+            continue
+        target = placer.place(mapping, moved[0])
+        if target is None or target.declared:
+            continue
+        if target.new_source:
+            new_sources.setdefault((target.path, target.source), []).append(target)
+            continue
+        host = next(t for t in catalog.tables if (t.path, t.source) == (target.path, target.source))
+        edit = plan.setdefault(target.path, SourcesFileEdit())
+        edit.add_tables.setdefault(host.source_index, []).append(_new_table(target))
+    for (path, name), targets in new_sources.items():
+        first = targets[0]
+        tables = tuple(_new_table(t) for t in targets)
+        source = NewSource(name, first.database, first.schema, tables)
+        plan.setdefault(path, SourcesFileEdit()).add_sources.append(source)
+    return plan
+
+
+def _new_table(target: Target) -> NewTable:
+    return NewTable(target.table, target.identifier)
+
+
+def _rewrite_sources_file(
+    path: str, text: str, edit: SourcesFileEdit, catalog: SourceCatalog, campaign: Campaign
+) -> FileRewrite:
+    """One whole-file edit when the text changes, and every old entry as a reference."""
+    rewrite = FileRewrite()
+    for mapping in campaign.tables:
+        for entry in catalog.resolving_to(mapping.old_name):
+            if entry.path != path:
+                continue
+            start, end = entry_span(text, entry.source_index, entry.table_index)
+            rewrite.references.append(
+                Reference(mapping.old, ReferenceKind.SOURCE_ENTRY, start, end, text[start:end])
+            )
+    try:
+        new_text = edit_sources_file(text, edit)
+    except LayoutError as error:
+        rewrite.verification.append(VerificationIssue(0, f"cannot edit the sources: {error}"))
+        return rewrite
+    if new_text != text:
+        rewrite.edits.append(TextEdit(0, len(text), new_text))
+    return rewrite

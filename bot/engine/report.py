@@ -1,0 +1,145 @@
+"""The machine-readable plan (``godwit plan --json``).
+
+The schema is a set of pydantic models so that it is documented by construction:
+``docs/plan.schema.json`` is generated from them and a test keeps it current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field
+
+from bot.campaign import Campaign
+from bot.engine.model import Action, Framework, ReferenceKind
+from bot.engine.plan import FilePlan, RepoPlan
+
+SCHEMA_VERSION = 1
+
+
+class ReferenceOut(BaseModel):
+    table: str = Field(description="The old table, as named in the campaign.")
+    kind: ReferenceKind
+    line: int = Field(description="1-based line in the original file.")
+    text: str = Field(description="The reference as written in the file.")
+    needs_human: bool
+
+
+class GuardrailOut(BaseModel):
+    line: int = Field(description="1-based line of the guardrail comment in the rewritten file.")
+    statement_line: int = Field(description="1-based line of the guarded statement, original file.")
+    reason: str
+    comment: str
+
+
+class IssueOut(BaseModel):
+    line: int
+    message: str
+
+
+class FileOut(BaseModel):
+    path: str
+    framework: Framework
+    action: Action
+    changed: bool
+    statements_rewritten: int
+    references: list[ReferenceOut]
+    guardrails: list[GuardrailOut]
+    verification: list[IssueOut] = Field(description="Failed checks; each blocked a rewrite.")
+
+
+class Summary(BaseModel):
+    files_scanned: int = Field(description="Files of a known framework.")
+    skipped_by_prefilter: int = Field(description="Ruled out by the textual prefilter, unparsed.")
+    rewrite: int
+    guardrail: int
+    untouched: int
+    files_changed: int
+    guardrails: int
+    needs_human: int = Field(description="Bare, wildcard or decorated references of an old table.")
+
+
+class RepoOut(BaseModel):
+    repo: str
+    summary: Summary
+    files: list[FileOut] = Field(description="Every file that passed the prefilter.")
+
+
+class TableOut(BaseModel):
+    old: str
+    new: str
+
+
+class CampaignOut(BaseModel):
+    id: str
+    title: str
+    guide: str
+    tables: list[TableOut]
+
+
+class PlanReport(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    campaign: CampaignOut
+    repos: list[RepoOut]
+    totals: Summary
+
+
+def summarise(plan: RepoPlan) -> Summary:
+    actions = [f.action for f in plan.files]
+    return Summary(
+        files_scanned=plan.scanned,
+        skipped_by_prefilter=plan.skipped_by_prefilter,
+        rewrite=actions.count(Action.REWRITE),
+        guardrail=actions.count(Action.GUARDRAIL),
+        untouched=actions.count(Action.UNTOUCHED),
+        files_changed=len(plan.changes),
+        guardrails=sum(len(f.guardrails) for f in plan.files),
+        needs_human=sum(len(f.needs_human) for f in plan.files),
+    )
+
+
+def _file_out(plan: FilePlan) -> FileOut:
+    return FileOut(
+        path=plan.path,
+        framework=plan.framework,
+        action=plan.action,
+        changed=plan.changed,
+        statements_rewritten=plan.statements_rewritten,
+        references=[
+            ReferenceOut(
+                table=r.reference.table,
+                kind=r.reference.kind,
+                line=r.line,
+                text=r.reference.text,
+                needs_human=r.reference.needs_human,
+            )
+            for r in plan.references
+        ],
+        guardrails=[
+            GuardrailOut(
+                line=g.line, statement_line=g.statement_line, reason=g.reason, comment=g.comment
+            )
+            for g in plan.guardrails
+        ],
+        verification=[IssueOut(line=i.line, message=i.issue.message) for i in plan.verification],
+    )
+
+
+def build_report(campaign: Campaign, plans: Sequence[tuple[str, RepoPlan]]) -> PlanReport:
+    repos = [
+        RepoOut(repo=name, summary=summarise(plan), files=[_file_out(f) for f in plan.files])
+        for name, plan in plans
+    ]
+    totals = Summary(
+        **{key: sum(getattr(r.summary, key) for r in repos) for key in Summary.model_fields}
+    )
+    return PlanReport(
+        campaign=CampaignOut(
+            id=campaign.id,
+            title=campaign.title,
+            guide=campaign.guide,
+            tables=[TableOut(old=t.old, new=t.new) for t in campaign.tables],
+        ),
+        repos=repos,
+        totals=totals,
+    )

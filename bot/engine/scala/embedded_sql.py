@@ -1,0 +1,95 @@
+"""Rewrite the SQL held by a string literal (or a ``+`` chain of them), in file offsets.
+
+The SQL core works on the literal's runtime text, where a splice in a value
+position (``= $day``, ``LIMIT $n``) reads as a query parameter and any other
+splice as an opaque identifier; this module carries the core's findings back
+into the Scala file. Edits are re-spelled for the literal they
+land in (escapes, ``$$``); an edit that cannot be spelled there, or that would
+cut into a splice, cancels the literal's rewrite in favour of a guardrail.
+Guardrails go above the line where the literal starts, never inside it: a
+comment line inside a multi-line query would change the query.
+"""
+
+from __future__ import annotations
+
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import SqlglotError
+from sqlglot.tokenizer_core import TokenType
+
+from bot.campaign import Campaign
+from bot.engine.model import FileRewrite, GuardrailSite, TextEdit, VerificationIssue
+from bot.engine.scala.literal_text import LiteralText, encode
+from bot.engine.sql import rewrite_sql
+
+# Tokens after which a splice stands for a value (``= $date``, ``LIMIT $n``, ``IN ($ids)``).
+_BEFORE_VALUE = frozenset(
+    {
+        TokenType.EQ,
+        TokenType.NEQ,
+        TokenType.LT,
+        TokenType.LTE,
+        TokenType.GT,
+        TokenType.GTE,
+        TokenType.LIMIT,
+        TokenType.OFFSET,
+        TokenType.INTERVAL,
+    }
+)
+
+
+def rewrite_embedded(source: str, sql: LiteralText, campaign: Campaign) -> FileRewrite:
+    """The literal's references, edits and guardrails, all in offsets of ``source``."""
+    sql = sql.with_parameters(_value_splices(sql, campaign.dialect))
+    core = rewrite_sql(sql.text, campaign, opaque_identifier=sql.is_placeholder)
+    anchor = sql.start
+    result = FileRewrite(
+        references=[
+            sql.reference(source, reference.table, reference.kind, reference.start, reference.end)
+            for reference in core.references
+        ],
+        guardrails=[GuardrailSite(anchor, site.reason) for site in core.guardrails],
+        verification=[
+            VerificationIssue(sql.file_span(issue.offset, issue.offset)[0], issue.message)
+            for issue in core.verification
+        ],
+    )
+    edits = [_edit(sql, edit) for edit in core.edits]
+    kept = [edit for edit in edits if edit is not None]
+    if len(kept) < len(edits):
+        reason = "the query's rewrite would change an interpolation or cannot be spelled in it"
+        result.guardrails.append(GuardrailSite(anchor, reason))
+    else:
+        result.edits = kept
+        result.statements_rewritten = core.statements_rewritten
+    return result
+
+
+def _value_splices(sql: LiteralText, dialect: str) -> set[str]:
+    """Placeholders that stand where SQL expects a value, which a query parameter spells.
+
+    Anywhere else (a select list, a table name, a whole predicate) a splice may
+    generate column names, so it stays an identifier that the SQL core treats
+    as opaque. Placeholders inside SQL string literals are plain text already.
+    """
+    try:
+        tokens = Dialect.get_or_raise(dialect).tokenize(sql.text)
+    except SqlglotError:
+        return set()
+    values: set[str] = set()
+    for index in range(1, len(tokens)):
+        token, before = tokens[index], tokens[index - 1].token_type
+        if token.token_type is not TokenType.VAR or token.text not in sql.placeholders:
+            continue
+        in_list = before is TokenType.L_PAREN and index >= 2
+        if before in _BEFORE_VALUE or (in_list and tokens[index - 2].token_type is TokenType.IN):
+            values.add(token.text)
+    return values
+
+
+def _edit(sql: LiteralText, edit: TextEdit) -> TextEdit | None:
+    if sql.touches_splice(edit.start, edit.end):
+        return None
+    start, end = sql.file_span(edit.start, edit.end)
+    literal = sql.literal_holding(start, end)
+    spelled = None if literal is None else encode(edit.replacement, literal)
+    return None if spelled is None else TextEdit(start, end, spelled)

@@ -1,0 +1,120 @@
+"""Split a script into statements, keeping every statement's offsets into the script.
+
+The whole script is tokenized once and each statement is parsed from its own
+tokens, so one statement that cannot be parsed never hides the others, and the
+offsets sqlglot puts on identifiers are offsets into the script itself.
+
+BigQuery scripting wraps statements in blocks (``BEGIN ... END``, ``IF ... THEN``,
+``WHILE ... DO``, ``EXCEPTION WHEN ERROR THEN``). Their headers are peeled off as
+statements of their own, so the statements inside are rewritten like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import SqlglotError
+from sqlglot.tokenizer_core import Token, TokenType
+
+# Block headers and the keyword that ends them ("" when the keyword alone is the header).
+_HEADERS = {
+    "BEGIN": "",
+    "LOOP": "",
+    "REPEAT": "",
+    "ELSE": "",
+    "IF": "THEN",
+    "ELSEIF": "THEN",
+    "EXCEPTION": "THEN",
+    "WHILE": "DO",
+    "FOR": "DO",
+}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a script: ``sql[start:end]``, from its first token to its last."""
+
+    start: int
+    end: int
+    tokens: tuple[Token, ...]  # empty when the script could not be tokenized
+
+
+def split_statements(sql: str, dialect: Dialect) -> list[Statement]:
+    """Cut ``sql`` at semicolon tokens (never inside strings or comments).
+
+    A script that cannot even be tokenized is one statement, so it can still be
+    reported as unparsable instead of being silently skipped.
+    """
+    try:
+        tokens = dialect.tokenize(sql)
+    except SqlglotError:
+        return _untokenizable(sql, 0, len(sql))
+    statements: list[Statement] = []
+    for chunk, end in _chunks(tokens, len(sql)):
+        statements.extend(_blocks(chunk, end, sql, dialect))
+    return statements
+
+
+def _chunks(tokens: list[Token], length: int) -> Iterator[tuple[list[Token], int]]:
+    """Token runs between semicolons, each with the offset where its text ends."""
+    current: list[Token] = []
+    for token in tokens:
+        if token.token_type == TokenType.SEMICOLON:
+            if current:
+                yield current, token.start
+            current = []
+        else:
+            current.append(token)
+    if current:
+        yield current, length
+
+
+def _blocks(chunk: list[Token], end: int, sql: str, dialect: Dialect) -> Iterator[Statement]:
+    """The statement in ``chunk``, after any block headers in front of it."""
+    first = chunk[0]
+    rest = chunk[1:]
+    if first.token_type == TokenType.COMMAND:
+        # The tokenizer keeps a command's text as one string token; read it as SQL again
+        # so a statement inside a block, or a table inside a command, stays visible.
+        try:
+            rest = _tokenize_region(sql, first.end + 1, end, dialect)
+        except SqlglotError:
+            yield from _untokenizable(sql, first.start, end)
+            return
+    keyword = first.text.upper()
+    closing = _HEADERS.get(keyword)
+    if closing is None or (keyword == "BEGIN" and first.token_type != TokenType.COMMAND):
+        yield _statement([first, *rest])
+        return
+    cut = 0
+    if closing:
+        cut = next(
+            (i + 1 for i, token in enumerate(rest) if token.text.upper() == closing),
+            len(rest),
+        )
+    yield _statement([first, *rest[:cut]])
+    if rest[cut:]:
+        yield from _blocks(rest[cut:], end, sql, dialect)
+
+
+def _tokenize_region(sql: str, start: int, end: int, dialect: Dialect) -> list[Token]:
+    """Tokens of ``sql[start:end]``, moved to their offsets in ``sql``."""
+    return [
+        Token(t.token_type, t.text, t.line, t.col, t.start + start, t.end + start, t.comments)
+        for t in dialect.tokenize(sql[start:end])
+    ]
+
+
+def _untokenizable(sql: str, start: int, end: int) -> list[Statement]:
+    region = sql[start:end]
+    stripped = region.lstrip()
+    if not stripped.strip():
+        return []
+    first = start + len(region) - len(stripped)
+    return [Statement(first, start + len(region.rstrip()), ())]
+
+
+def _statement(tokens: list[Token]) -> Statement:
+    return Statement(tokens[0].start, tokens[-1].end + 1, tuple(tokens))

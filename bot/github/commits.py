@@ -1,0 +1,99 @@
+"""Commit file changes to a branch through the Git Data API, without a clone.
+
+The commit carries no author or committer, so GitHub creates it as the App's bot
+and shows it as verified. A branch only moves from the head Godwit expects:
+once a person has pushed to it, Godwit stops instead of overwriting their work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from githubkit.exception import RequestFailed
+from githubkit_schemas.latest.types import ReposOwnerRepoGitTreesPostBodyPropTreeItemsType
+
+from bot.github.client import AnyGitHub
+
+FILE_MODE: Literal["100644"] = "100644"
+
+
+class BranchMovedError(Exception):
+    """The branch's head is not the commit Godwit expected: someone else pushed to it."""
+
+    def __init__(self, branch: str, expected: str | None, actual: str | None) -> None:
+        super().__init__(f"branch {branch!r} is at {actual}, expected {expected}")
+        self.branch = branch
+        self.expected = expected
+        self.actual = actual
+
+
+def tree_entries(
+    changes: Mapping[str, str | None],
+) -> list[ReposOwnerRepoGitTreesPostBodyPropTreeItemsType]:
+    """Tree entries writing each new text inline, or deleting the path when the text is None."""
+    entries: list[ReposOwnerRepoGitTreesPostBodyPropTreeItemsType] = []
+    for path, text in sorted(changes.items()):
+        if text is None:
+            entries.append({"path": path, "mode": FILE_MODE, "type": "blob", "sha": None})
+        else:
+            entries.append({"path": path, "mode": FILE_MODE, "type": "blob", "content": text})
+    return entries
+
+
+def branch_head(gh: AnyGitHub, owner: str, repo: str, branch: str) -> str | None:
+    """The commit a branch points at, or None when the branch does not exist."""
+    try:
+        return gh.rest.git.get_ref(owner, repo, f"heads/{branch}").parsed_data.object_.sha
+    except RequestFailed as error:
+        if error.response.status_code == 404:
+            return None
+        raise
+
+
+def commit_changes(
+    gh: AnyGitHub,
+    owner: str,
+    repo: str,
+    *,
+    branch: str,
+    parent_sha: str,
+    changes: Mapping[str, str | None],
+    message: str,
+    expected_head: str | None,
+) -> str:
+    """Commit ``changes`` on top of ``parent_sha`` and point ``branch`` at it; return its sha.
+
+    ``expected_head`` is the branch head Godwit last saw (None: the branch must
+    not exist yet). Building on the head itself is a fast-forward that GitHub
+    checks too; building on a newer base (a rebase) forces the ref, right after
+    checking that nobody else moved it.
+    """
+    if not changes:
+        raise ValueError("a commit needs at least one changed file")
+    actual = branch_head(gh, owner, repo, branch)
+    if actual != expected_head:
+        raise BranchMovedError(branch, expected_head, actual)
+    base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
+    tree = gh.rest.git.create_tree(
+        owner, repo, base_tree=base_tree, tree=tree_entries(changes)
+    ).parsed_data
+    commit = gh.rest.git.create_commit(
+        owner, repo, message=message, tree=tree.sha, parents=[parent_sha]
+    ).parsed_data
+    try:
+        if expected_head is None:
+            gh.rest.git.create_ref(owner, repo, ref=f"refs/heads/{branch}", sha=commit.sha)
+        else:
+            gh.rest.git.update_ref(
+                owner, repo, f"heads/{branch}", sha=commit.sha, force=parent_sha != expected_head
+            )
+    except RequestFailed as error:
+        # 422: the branch appeared, or the fast-forward failed, after the check above;
+        # or a retried request had already moved the branch to this very commit.
+        if error.response.status_code != 422:
+            raise
+        actual = branch_head(gh, owner, repo, branch)
+        if actual != commit.sha:
+            raise BranchMovedError(branch, expected_head, actual) from error
+    return commit.sha

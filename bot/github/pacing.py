@@ -1,0 +1,136 @@
+"""Pace one installation's mutating requests the way GitHub asks integrators to.
+
+GitHub's guidance against secondary limits: never send mutations concurrently,
+leave at least a second between them, and stay under about 80 content-creating
+requests a minute and 500 an hour. A ``Pacer`` holds one installation's lock
+while a mutation is in flight and sleeps out the gap; a wait for the hourly
+budget is too long to block a worker, so it becomes ``RescheduleJob``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+
+import anyio
+
+from bot.github.retry import RescheduleJob
+
+MUTATING_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+_UNPACED_PATHS = re.compile(
+    r"^/(app/installations/\d+/access_tokens|app-manifests/[^/]+/conversions)$"
+)
+"""Token minting and manifest conversion act on the App, not on an installation's content."""
+
+
+def is_paced(method: str, path: str) -> bool:
+    """Whether a request (``path`` relative to the API root) waits for the installation's turn."""
+    return method.upper() in MUTATING_METHODS and not _UNPACED_PATHS.match(path)
+
+
+def creates_content(method: str, path: str) -> bool:
+    """Counted against the content-creation budget: every paced POST, conservatively."""
+    return method.upper() == "POST" and is_paced(method, path)
+
+
+@dataclass(frozen=True)
+class ContentBudget:
+    per_minute: int = 80
+    per_hour: int = 500
+
+
+GITHUB_CONTENT_BUDGET = ContentBudget()
+
+
+class Pacer:
+    """Serialises one installation's mutations with at least ``interval`` seconds between them.
+
+    The gap runs from the end of one mutation to the start of the next. ``clock``
+    and ``sleep`` are injectable so the rules are tested without waiting.
+    """
+
+    def __init__(
+        self,
+        interval: float,
+        *,
+        budget: ContentBudget = GITHUB_CONTENT_BUDGET,
+        max_blocking_wait: float = 90.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = interval
+        self.budget = budget
+        self.max_blocking_wait = max_blocking_wait
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._last_done: float | None = None
+        self._created: deque[float] = deque()
+
+    def _budget_wait(self, now: float) -> float:
+        while self._created and self._created[0] <= now - 3600:
+            self._created.popleft()
+        waits = [0.0]
+        if len(self._created) >= self.budget.per_hour:
+            waits.append(self._created[-self.budget.per_hour] + 3600 - now)
+        last_minute = [t for t in self._created if t > now - 60]
+        if len(last_minute) >= self.budget.per_minute:
+            waits.append(last_minute[-self.budget.per_minute] + 60 - now)
+        return max(waits)
+
+    def _wait(self, now: float, content: bool) -> float:
+        gap = 0.0 if self._last_done is None else self._last_done + self.interval - now
+        return max(gap, self._budget_wait(now) if content else 0.0)
+
+    @contextmanager
+    def mutation(self, *, content: bool) -> Iterator[None]:
+        """Hold the installation's turn for one mutation; raise ``RescheduleJob`` for long waits."""
+        with self._lock:
+            wait = self._wait(self._clock(), content)
+            if wait > self.max_blocking_wait:
+                raise RescheduleJob(wait, "GitHub content-creation budget used up")
+            if wait > 0:
+                self._sleep(wait)
+            if content:
+                self._created.append(self._clock())
+            try:
+                yield
+            finally:
+                self._last_done = self._clock()
+
+    @asynccontextmanager
+    async def async_mutation(self, *, content: bool) -> AsyncIterator[None]:
+        """``mutation`` for event loops: the turn is awaited in a thread, never blocking the loop.
+
+        Taking the turn is shielded from cancellation, so a cancelled request
+        still hands the turn back instead of holding it forever.
+        """
+        turn = self.mutation(content=content)
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(turn.__enter__)
+        try:
+            yield
+        finally:
+            turn.__exit__(None, None, None)
+
+
+_pacers: dict[tuple[str, float], Pacer] = {}
+_pacers_lock = threading.Lock()
+
+
+def pacer_for(scope: str, interval: float) -> Pacer:
+    """The process-wide pacer of one installation (``scope`` names API URL and installation).
+
+    Every client built for the same installation with the same interval shares
+    it, so two jobs in one worker process never interleave their mutations.
+    """
+    with _pacers_lock:
+        key = (scope, interval)
+        if key not in _pacers:
+            _pacers[key] = Pacer(interval)
+        return _pacers[key]

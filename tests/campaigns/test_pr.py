@@ -1,0 +1,327 @@
+"""The campaign PR: names, body, metadata marker, and the ``/migrate explain`` answer."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import replace
+
+import pytest
+from campaigns_data import BASE_SHA, SNAPSHOT, WEB
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.campaign import Campaign, load_campaign, spec_hash
+from bot.campaigns.explain import render_explain
+from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, fence
+from bot.campaigns.mapping import MappingRow, applied_rows, hunks
+from bot.campaigns.meta import PrMeta, decode_meta, encode_meta
+from bot.campaigns.pr import (
+    PullRequestTarget,
+    branch_name,
+    commit_message,
+    pr_body,
+    pr_labels,
+    pr_title,
+)
+from bot.engine.model import VerificationIssue
+from bot.engine.plan import LocatedIssue, RepoPlan
+from bot.engine.planner import plan_repository
+
+KEY = b"webhook-secret-for-tests"
+ISSUE = IssueRef("acme/campaigns", 7)
+TARGET = PullRequestTarget("acme/radio", BASE_SHA, ISSUE, WEB)
+OLD = "legacy-proj.music.plays_v1"
+
+
+def test_names_and_labels(campaign: Campaign, plan: RepoPlan) -> None:
+    assert branch_name(campaign) == "godwit/plays-v2"
+    assert pr_labels(campaign) == ("godwit", "godwit:plays-v2")
+    assert pr_title(campaign) == "Move consumers of plays_v1 to plays_v2 [godwit:plays-v2]"
+    assert commit_message(campaign, plan, ISSUE) == (
+        "Move consumers of plays_v1 to plays_v2\n"
+        "\n"
+        "Godwit campaign plays-v2 (acme/campaigns#7) rewrote 2 files and left 1 guardrail "
+        "comment for review.\n"
+        "\n"
+        "- legacy-proj.music.plays_v1 -> core-proj.music.plays_v2\n"
+        "\n"
+        "Guide: https://wiki.example.com/migrations/plays-v2\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ref", "path", "line", "url"),
+    [
+        (
+            "godwit/plays-v2",
+            "jobs/premium.sql",
+            3,
+            "https://github.com/acme/radio/blob/godwit/plays-v2/jobs/premium.sql#L3",
+        ),
+        (
+            "godwit/plays-v2",
+            "models/daily report.sql",
+            None,
+            "https://github.com/acme/radio/blob/godwit/plays-v2/models/daily%20report.sql",
+        ),
+    ],
+)
+def test_blob_url(ref: str, path: str, line: int | None, url: str) -> None:
+    assert blob_url("https://github.com/", "acme/radio", ref, path, line) == url
+
+
+def test_the_plan_is_what_the_body_describes(plan: RepoPlan) -> None:
+    assert [(f.path, f.changed, len(f.guardrails)) for f in plan.files] == [
+        ("jobs/daily.sql", True, 0),
+        ("jobs/premium.sql", True, 1),
+    ]
+    assert [(f.path, g.line) for f, g in plan.guardrails] == [("jobs/premium.sql", 3)]
+
+
+def test_pr_body(campaign: Campaign, plan: RepoPlan) -> None:
+    body = pr_body(campaign, plan, TARGET, key=KEY)
+    lines = body.splitlines()
+    assert (
+        "**[Move consumers of plays_v1 to plays_v2](https://github.com/acme/campaigns/issues/7)**"
+        in body
+    )
+    assert "| `legacy-proj.music.plays_v1` | `core-proj.music.plays_v2` |" in lines
+    rows = [line for line in lines if line.startswith(f"| `{OLD}` | `") and line.count("|") == 4]
+    assert rows == [
+        f"| `{OLD}` | `ms_played` | `duration_ms` |",
+        f"| `{OLD}` | `country` | `geo.country_code` |",
+        f"| `{OLD}` | `is_premium` | no equivalent: guardrail |",
+    ]
+    assert (
+        "| [`jobs/daily.sql`](https://github.com/acme/radio/blob/godwit/plays-v2/jobs/daily.sql) "
+        "| bigquery-sql | 1 | 0 |"
+    ) in lines
+    assert (
+        "- [ ] [`jobs/premium.sql` line 3]"
+        "(https://github.com/acme/radio/blob/godwit/plays-v2/jobs/premium.sql#L3): "
+        "is_premium has no equivalent in core-proj.music.plays_v2"
+    ) in lines
+    verification = lines.index("### Verification")
+    assert lines[verification + 2].startswith("Passed: every changed statement parses")
+    for command in ["rerun", "rebase", "skip", "explain", "help"]:
+        assert any(line.startswith(f"- `/migrate {command}`:") for line in lines)
+    assert "Guide: https://wiki.example.com/migrations/plays-v2" in body
+    assert decode_meta(body, key=KEY) == PrMeta(
+        campaign="plays-v2",
+        spec_hash=spec_hash(campaign),
+        base_sha=BASE_SHA,
+        issue="acme/campaigns#7",
+    )
+
+
+def test_only_rows_whose_column_appears_are_listed(campaign: Campaign) -> None:
+    plan = plan_repository(campaign, {"jobs/daily.sql": SNAPSHOT["jobs/daily.sql"]})
+    assert applied_rows(campaign, plan.files) == [
+        MappingRow(OLD, "core-proj.music.plays_v2", "ms_played", "duration_ms"),
+        MappingRow(OLD, "core-proj.music.plays_v2", "country", "geo.country_code"),
+    ]
+
+
+def test_verification_failures_are_listed(campaign: Campaign, plan: RepoPlan) -> None:
+    daily = plan.files[0]
+    issue = LocatedIssue(VerificationIssue(40, "output columns changed: ms_played"), 2)
+    failed = replace(plan, files=(replace(daily, verification=(issue,)), *plan.files[1:]))
+    lines = pr_body(campaign, failed, TARGET, key=KEY).splitlines()
+    verification = lines.index("### Verification")
+    assert lines[verification + 2].startswith("Godwit checked every rewrite")
+    assert (
+        f"- [`jobs/daily.sql` line 2](https://github.com/acme/radio/blob/{BASE_SHA}/jobs/daily.sql#L2)"
+        ": output columns changed: ms_played"
+    ) in lines
+
+
+META = PrMeta(campaign="plays-v2", spec_hash="ab" * 32, base_sha=BASE_SHA, issue="acme/campaigns#7")
+
+
+def test_meta_round_trip() -> None:
+    marker = encode_meta(META, key=KEY)
+    assert marker.startswith("<!-- godwit:meta {")
+    assert marker.endswith("} -->")
+    assert decode_meta(f"Some text\r\n\r\n{marker}\r\n", key=KEY) == META
+
+
+def _resigned(changes: dict[str, str], key: bytes) -> str:
+    marker = encode_meta(META, key=KEY)
+    data = json.loads(marker.removeprefix("<!-- godwit:meta ").removesuffix(" -->"))
+    data.update(changes)
+    return f"<!-- godwit:meta {json.dumps(data)} -->"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "no marker here",
+        encode_meta(META, key=b"another key"),
+        _resigned({"campaign": "other-campaign"}, KEY),
+        _resigned({"issue": "evil/repo#1"}, KEY),
+        _resigned({"sig": "0" * 64}, KEY),
+        encode_meta(META, key=KEY).replace('"sig":', '"signature":'),
+        encode_meta(META, key=KEY).replace("} -->", ',"extra":"x"} -->'),
+        encode_meta(META, key=KEY) + "\n" + encode_meta(META, key=KEY),
+        "<!-- godwit:meta {not json} -->",
+        "<!-- godwit:meta [1, 2] -->",
+        '<!-- godwit:meta {"campaign": ' + "[" * 900 + "]" * 900 + "} -->",
+        "<!-- godwit:meta " + '{"a":"' + "x" * 5000 + '"} -->',
+        encode_meta(META, key=KEY).replace(" -->", ""),
+    ],
+)
+def test_tampered_or_malformed_markers_are_rejected(body: str) -> None:
+    assert decode_meta(body, key=KEY) is None
+
+
+def test_markers_signed_with_the_key_still_validate_their_values() -> None:
+    bad = {"campaign": "plays-v2", "spec_hash": "nothex", "base_sha": BASE_SHA, "issue": "a/b#1"}
+    canonical = json.dumps(bad, sort_keys=True, separators=(",", ":")).encode()
+    signed = {**bad, "sig": hmac.new(KEY, canonical, hashlib.sha256).hexdigest()}
+    assert decode_meta(f"<!-- godwit:meta {json.dumps(signed)} -->", key=KEY) is None
+    good = {**bad, "spec_hash": "ab" * 32}
+    canonical = json.dumps(good, sort_keys=True, separators=(",", ":")).encode()
+    signed = {**good, "sig": hmac.new(KEY, canonical, hashlib.sha256).hexdigest()}
+    assert decode_meta(f"<!-- godwit:meta {json.dumps(signed)} -->", key=KEY) == PrMeta(**good)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("SELECT 1", "```"), ("a ``` b", "````"), ("````` x", "``````")],
+)
+def test_fence_is_longer_than_any_backtick_run(text: str, expected: str) -> None:
+    assert fence(text) == expected
+
+
+def test_hunks() -> None:
+    found = hunks("a\nb\nc\nd\n", "a\nB\nc\nnew\nd\n")
+    assert [(h.old_start, h.removed, h.new_start, h.added) for h in found] == [
+        (2, ("b",), 2, ("B",)),
+        (4, (), 4, ("new",)),
+    ]
+
+
+def test_explain(campaign: Campaign, plan: RepoPlan) -> None:
+    text = render_explain(campaign, plan, repo="acme/radio", web_base=WEB)
+    assert text.startswith("<!-- godwit:explain -->\n")
+    expected_daily = """\
+#### [`jobs/daily.sql`](https://github.com/acme/radio/blob/godwit/plays-v2/jobs/daily.sql)
+
+- Table `legacy-proj.music.plays_v1` becomes `core-proj.music.plays_v2`.
+
+**Lines 1-3** (line 1 in the new file):
+
+```diff
+-SELECT user_id, ms_played
+-FROM `legacy-proj.music.plays_v1`
+-WHERE country = 'SE'
++SELECT user_id, duration_ms AS ms_played
++FROM `core-proj.music.plays_v2`
++WHERE geo.country_code = 'SE'
+```
+
+- `ms_played` of `legacy-proj.music.plays_v1` becomes `duration_ms`.
+- `country` of `legacy-proj.music.plays_v1` becomes `geo.country_code`.
+"""
+    assert expected_daily in text
+    assert "**Line 1** (line 1 in the new file):" in text
+    assert "No column of the mapping is involved in this change." in text
+    assert "**Guardrail comment** at line 3:" in text
+    assert (
+        "- [Line 3](https://github.com/acme/radio/blob/godwit/plays-v2/jobs/premium.sql#L3), "
+        "above the statement that was at line 3: "
+        "is_premium has no equivalent in core-proj.music.plays_v2 "
+        "(`is_premium` of `legacy-proj.music.plays_v1` has no mechanical equivalent)"
+    ) in text
+
+
+def test_explain_fences_code_containing_backticks() -> None:
+    campaign = load_campaign(
+        "id: t1\ntitle: T\nguide: https://example.com/g\n"
+        "tables:\n  - old: p-one.d.t\n    new: p-one.d.u\n"
+    )
+    plan = plan_repository(campaign, {"a.sql": "SELECT '```' AS x FROM `p-one.d.t`\n"})
+    text = render_explain(campaign, plan, repo="acme/radio", web_base=WEB)
+    assert (
+        "````diff\n-SELECT '```' AS x FROM `p-one.d.t`\n+SELECT '```' AS x FROM `p-one.d.u`\n````"
+        in text
+    )
+
+
+def test_explain_lists_each_guardrail_on_its_own_line(campaign: Campaign) -> None:
+    plan = plan_repository(
+        campaign,
+        {
+            "jobs/two.sql": (
+                "SELECT is_premium FROM `legacy-proj.music.plays_v1`;\n"
+                "SELECT * FROM `legacy-proj.music.plays_v*`;\n"
+            )
+        },
+    )
+    text = render_explain(campaign, plan, repo="acme/radio", web_base=WEB)
+    items = [line for line in text.splitlines() if line.startswith("- [Line ")]
+    assert [item.split("]")[0] for item in items] == ["- [Line 1", "- [Line 3"]
+    assert items[0].endswith(
+        "(`is_premium` of `legacy-proj.music.plays_v1` has no mechanical equivalent)"
+    )
+    assert "wildcard table legacy-proj.music.plays_v*" in items[1]
+
+
+def test_every_single_character_edit_of_the_marker_is_rejected() -> None:
+    marker = encode_meta(META, key=KEY)
+    start = marker.index("{")
+    for position in range(start, marker.index(" -->")):
+        replacement = "0" if marker[position] != "0" else "1"
+        edited = marker[:position] + replacement + marker[position + 1 :]
+        assert decode_meta(edited, key=KEY) is None, edited
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from('<!-{}":,[] godwitmeta0123456789abcdef#/\n'), max_size=300))
+def test_decoding_arbitrary_bodies_never_fails(body: str) -> None:
+    assert decode_meta(body, key=KEY) is None
+
+
+def test_long_bodies_stay_within_githubs_limit(campaign: Campaign, plan: RepoPlan) -> None:
+    daily, premium = plan.files
+    many = tuple(
+        replace(daily, path=f"jobs/reporting/weekly_rollups/report_{i:04}.sql") for i in range(600)
+    )
+    long_plan = replace(plan, files=(*many, premium))
+    body = pr_body(campaign, long_plan, TARGET, key=KEY)
+    assert len(body) <= MAX_BODY
+    assert "And 501 more: see the **Files changed** tab." in body
+    assert "`jobs/premium.sql` line 3](" in body  # every guardrail is still listed
+    assert decode_meta(body, key=KEY) is not None
+
+    explain = render_explain(campaign, long_plan, repo="acme/radio", web_base=WEB)
+    assert len(explain) <= MAX_BODY
+    assert "```diff" not in explain
+    lines = explain.splitlines()
+    assert "The changes are too many to walk through one by one in a comment;" in explain
+    assert [line for line in lines if line.startswith("| `")] == [
+        f"| `{OLD}` | `ms_played` | `duration_ms` | 600 |",
+        f"| `{OLD}` | `country` | `geo.country_code` | 600 |",
+        f"| `{OLD}` | `is_premium` | no equivalent: guardrail | 1 |",
+    ]
+    assert (
+        "- [`jobs/premium.sql` line 3]"
+        "(https://github.com/acme/radio/blob/godwit/plays-v2/jobs/premium.sql#L3): "
+        "is_premium has no equivalent in core-proj.music.plays_v2"
+    ) in lines
+
+
+def test_explain_leaves_diffs_out_first(campaign: Campaign, plan: RepoPlan) -> None:
+    daily, premium = plan.files
+    many = tuple(replace(daily, path=f"jobs/r{i:03}.sql") for i in range(140))
+    explain = render_explain(
+        campaign, replace(plan, files=(*many, premium)), repo="acme/radio", web_base=WEB
+    )
+    assert len(explain) <= MAX_BODY
+    assert "```diff" not in explain
+    assert "the diffs are left out below, see the **Files changed** tab." in explain
+    row = "- `ms_played` of `legacy-proj.music.plays_v1` becomes `duration_ms`."
+    assert explain.count(row) == 140

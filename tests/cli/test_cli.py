@@ -1,0 +1,121 @@
+"""The ``godwit`` CLI end to end on the bundled example campaign, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"
+CAMPAIGN = EXAMPLE / "campaign.yml"
+
+
+def godwit(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def snapshot_bytes(root: Path) -> dict[str, bytes]:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): p.read_bytes() for p in files}
+
+
+@pytest.fixture
+def repos(tmp_path: Path) -> list[Path]:
+    target = tmp_path / "repos"
+    shutil.copytree(EXAMPLE / "repos", target)
+    return sorted(p for p in target.iterdir() if p.is_dir())
+
+
+def test_plan_json_covers_every_example_repo(repos: list[Path]) -> None:
+    result = godwit("plan", "--json", CAMPAIGN, *repos)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    by_repo = {r["repo"]: r for r in report["repos"]}
+    assert set(by_repo) == {p.name for p in repos}
+    assert by_repo["acme-web-frontend"]["summary"]["files_changed"] == 0
+    for name in ("acme-bq-jobs", "acme-dbt-analytics", "acme-scio-pipelines"):
+        assert by_repo[name]["summary"]["files_changed"] > 0, name
+    frameworks = {f["framework"] for r in report["repos"] for f in r["files"]}
+    assert {"bigquery-sql", "dbt-model", "dbt-sources", "scio"} <= frameworks
+    guardrails = [g for r in report["repos"] for f in r["files"] for g in f["guardrails"]]
+    assert any("is_premium" in g["reason"] for g in guardrails)
+    assert all(g["comment"].endswith(report["campaign"]["guide"]) for g in guardrails)
+    assert report["totals"]["files_changed"] == sum(
+        r["summary"]["files_changed"] for r in report["repos"]
+    )
+
+
+def test_plan_text_names_files_actions_and_guardrail_lines(repos: list[Path]) -> None:
+    result = godwit("plan", CAMPAIGN, *repos)
+    assert result.returncode == 0, result.stderr
+    assert "Campaign plays-v2" in result.stdout
+    assert "acme-web-frontend" in result.stdout
+    assert "guardrail: is_premium has no equivalent in core-proj.music.plays_v2" in result.stdout
+
+
+def test_diff_matches_what_apply_writes_and_apply_is_idempotent(repos: list[Path]) -> None:
+    before = {p.name: snapshot_bytes(p) for p in repos}
+    diff = godwit("diff", CAMPAIGN, *repos)
+    assert diff.returncode == 0, diff.stderr
+    assert "+++ b/acme-bq-jobs/" in diff.stdout
+    assert {p.name: snapshot_bytes(p) for p in repos} == before, "diff must change nothing"
+
+    check = godwit("apply", "--check", CAMPAIGN, *repos)
+    assert check.returncode == 1
+    assert {p.name: snapshot_bytes(p) for p in repos} == before, "--check must change nothing"
+
+    applied = godwit("apply", CAMPAIGN, *repos)
+    assert applied.returncode == 0, applied.stderr
+    after = {p.name: snapshot_bytes(p) for p in repos}
+    changed = {
+        f"{repo}/{path}"
+        for repo, files in after.items()
+        for path, data in files.items()
+        if data != before[repo].get(path)
+    }
+    diffed = {line[6:] for line in diff.stdout.splitlines() if line.startswith("+++ b/")}
+    assert changed == diffed
+    assert all(set(after[r]) == set(before[r]) for r in after), "apply adds or removes no files"
+
+    assert godwit("apply", "--check", CAMPAIGN, *repos).returncode == 0
+    assert godwit("diff", CAMPAIGN, *repos).stdout == ""
+    godwit("apply", CAMPAIGN, *repos)
+    assert {p.name: snapshot_bytes(p) for p in repos} == after
+
+
+def test_invalid_campaign_exits_2_and_writes_nothing(repos: list[Path], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(CAMPAIGN.read_text().replace("id: plays-v2", "id: Plays V2\nowner: me"))
+    before = {p.name: snapshot_bytes(p) for p in repos}
+    result = godwit("apply", bad, *repos)
+    assert result.returncode == 2
+    assert "id" in result.stderr
+    assert "owner" in result.stderr
+    assert {p.name: snapshot_bytes(p) for p in repos} == before
+
+
+@pytest.mark.parametrize("command", ["plan", "apply", "diff"])
+def test_missing_repository_exits_2_before_writing(
+    command: str, repos: list[Path], tmp_path: Path
+) -> None:
+    before = {p.name: snapshot_bytes(p) for p in repos}
+    result = godwit(command, CAMPAIGN, *repos, tmp_path / "nope")
+    assert result.returncode == 2
+    assert "nope: no such directory" in result.stderr
+    assert {p.name: snapshot_bytes(p) for p in repos} == before
+
+
+def test_missing_campaign_file_exits_2(repos: list[Path], tmp_path: Path) -> None:
+    result = godwit("plan", tmp_path / "missing.yml", *repos)
+    assert result.returncode == 2
+    assert "missing.yml" in result.stderr

@@ -1,0 +1,69 @@
+"""Pure parts of snapshot reading and committing: tarball members and tree entries."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+import pytest
+
+from bot.github.commits import tree_entries
+from bot.github.content import decode_text, files_from_tarball
+
+TOP = "acme-etl-3f78685/"
+
+
+def tarball(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        folder = tarfile.TarInfo(TOP.rstrip("/"))
+        folder.type = tarfile.DIRTYPE
+        tar.addfile(folder)
+        for name, data in members.items():
+            info = tarfile.TarInfo(TOP + name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"select 1\n", "select 1\n"),
+        ("-- café\n".encode(), "-- café\n"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", None),
+        (b"\xff\xfe broken", None),
+        (b"", ""),
+    ],
+)
+def test_decode_text(data: bytes, text: str | None) -> None:
+    assert decode_text(data) == text
+
+
+def test_tarball_files_drop_the_top_folder_binaries_and_big_files() -> None:
+    archive = tarball(
+        {
+            "models/orders.sql": b"select * from `acme.sales.orders`\n",
+            "README.md": b"# ETL\n",
+            "logo.png": b"\x89PNG\x00\x00",
+            "data/huge.csv": b"x" * 2000,
+        }
+    )
+    files = files_from_tarball(archive, lambda path: True, max_file_bytes=1000)
+    assert files == {
+        "models/orders.sql": "select * from `acme.sales.orders`\n",
+        "README.md": "# ETL\n",
+    }
+
+
+def test_tarball_files_only_wanted_paths() -> None:
+    archive = tarball({"models/orders.sql": b"select 1\n", "README.md": b"# ETL\n"})
+    files = files_from_tarball(archive, lambda path: path.endswith(".sql"), max_file_bytes=1000)
+    assert files == {"models/orders.sql": "select 1\n"}
+
+
+def test_tree_entries_write_inline_and_delete_with_a_null_sha() -> None:
+    assert tree_entries({"b.sql": "select 2\n", "a.sql": None}) == [
+        {"path": "a.sql", "mode": "100644", "type": "blob", "sha": None},
+        {"path": "b.sql", "mode": "100644", "type": "blob", "content": "select 2\n"},
+    ]
