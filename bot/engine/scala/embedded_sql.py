@@ -5,7 +5,7 @@ position (``= $day``, ``LIMIT $n``) reads as a query parameter and any other
 splice as an opaque identifier; this module carries the core's findings back
 into the Scala file. Edits are re-spelled for the literal they
 land in (escapes, ``$$``); an edit that cannot be spelled there, or that would
-cut into a splice, cancels the literal's rewrite in favour of a guardrail.
+cut into a splice, cancels the whole query's rewrite in favour of a guardrail.
 Guardrails go above the line where the literal starts, never inside it: a
 comment line inside a multi-line query would change the query.
 """
@@ -18,6 +18,7 @@ from sqlglot.tokenizer_core import TokenType
 
 from bot.campaign import Campaign
 from bot.engine.model import FileRewrite, GuardrailSite, TextEdit, VerificationIssue
+from bot.engine.scala.lexer import StringLiteral
 from bot.engine.scala.literal_text import LiteralText, encode
 from bot.engine.sql import rewrite_sql
 
@@ -53,13 +54,12 @@ def rewrite_embedded(source: str, sql: LiteralText, campaign: Campaign) -> FileR
             for issue in core.verification
         ],
     )
-    edits = [_edit(sql, edit) for edit in core.edits]
-    kept = [edit for edit in edits if edit is not None]
-    if len(kept) < len(edits):
-        reason = "the query's rewrite would change an interpolation or cannot be spelled in it"
-        result.guardrails.append(GuardrailSite(anchor, reason))
+    placed = [_edit(sql, edit) for edit in core.edits]
+    problems = sorted({reason for reason in placed if isinstance(reason, str)})
+    if problems:
+        result.guardrails += [GuardrailSite(anchor, reason) for reason in problems]
     else:
-        result.edits = kept
+        result.edits = [edit for edit in placed if isinstance(edit, TextEdit)]
         result.statements_rewritten = core.statements_rewritten
     return result
 
@@ -86,10 +86,19 @@ def _value_splices(sql: LiteralText, dialect: str) -> set[str]:
     return values
 
 
-def _edit(sql: LiteralText, edit: TextEdit) -> TextEdit | None:
-    if sql.touches_splice(edit.start, edit.end):
-        return None
+def _edit(sql: LiteralText, edit: TextEdit) -> TextEdit | str:
+    """The edit in file offsets, or why it cannot be made there."""
     start, end = sql.file_span(edit.start, edit.end)
     literal = sql.literal_holding(start, end)
-    spelled = None if literal is None else encode(edit.replacement, literal)
-    return None if spelled is None else TextEdit(start, end, spelled)
+    if literal is None or sql.touches_splice(edit.start, edit.end):
+        return "rewriting the query would cut into an interpolation or a + between literals"
+    spelled = encode(edit.replacement, literal)
+    if spelled is None:
+        return f"the rewritten query cannot be written into this {_kind(literal)} literal"
+    return TextEdit(start, end, spelled)
+
+
+def _kind(literal: StringLiteral) -> str:
+    quotes = '"""' if literal.triple else '"'
+    margin = ".stripMargin" if literal.margin is not None else ""
+    return f"{literal.interpolator or ''}{quotes}...{quotes}{margin}"

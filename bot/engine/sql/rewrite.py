@@ -119,6 +119,8 @@ def _rewrite_statement(
         if named is not None:
             guard(f"EXECUTE IMMEDIATE builds SQL at run time that may read {named.old}")
         return
+    if resolver is None and tokens and mentions_old_table(tokens, mappings) is None:
+        return  # no old table is named: nothing to parse, whatever the statement says
     try:
         trees = dialect.parser().parse(list(tokens), text.sql) if tokens else [None]
     except SqlglotError:
@@ -197,6 +199,7 @@ class _Rules:
         self.text = text
         self.plan = plan
         self.tables = [ref.node for ref in refs]
+        self.aliases = {table.alias_or_name.lower() for table in self.tables}
         self.tracked = {id(ref.node): ref.mapping for ref in refs}
         self.mappings = list({id(ref.mapping): ref.mapping for ref in refs}.values())
         self.changed: dict[tuple[int, str], bool] = {}
@@ -209,6 +212,7 @@ class _Rules:
         )
 
     def run(self) -> None:
+        """Stars first (an expanded star changes what the columns behind it mean)."""
         for root in self.roots:
             self.expand_stars(root)
         for scope in self.index.values():
@@ -224,12 +228,15 @@ class _Rules:
     def unaffected(self, column: exp.Column) -> bool:
         """Whether no owner could make this column change: then who owns it does not matter.
 
-        True when neither of its first two parts (the column, or a qualifier and the
-        column) is a changed column of an old table in this statement or an old
-        table's name. Most columns of a statement are settled here, cheaply.
+        True unless one of its first two parts (the column, or a qualifier and the
+        column) is a changed column of an old table of this statement, an old
+        table's name, a name a mapping brings in, or a masked placeholder, or the
+        column is an old table's alias. Most columns are settled here, cheaply.
         """
         opaque = self.text.opaque
         parts = column.parts[:2]
+        if len(parts) == 1 and parts[0].name.lower() in self.aliases:
+            return False  # a whole row of an old table, as a value
         return not any(
             self.changes(mapping, part.name)
             or part.name == table_name(mapping.old).table
@@ -460,6 +467,7 @@ class _Rules:
 
 
 def _needs_no_human(refs: list[TableRef]) -> None:
+    """Rule 4: references whose meaning a new name cannot carry over."""
     reasons: list[str] = []
     for ref in refs:
         written = ".".join(part.name for part in ref.node.parts)
@@ -469,6 +477,8 @@ def _needs_no_human(refs: list[TableRef]) -> None:
             reason = f"wildcard table {written} includes {ref.mapping.old}"
         elif ref.kind in HUMAN_KINDS:
             reason = f"{written} reads a partition or snapshot of {ref.mapping.old}"
+        elif ref.node.args.get("version") is not None:
+            reason = f"FOR SYSTEM_TIME AS OF reads the history of {ref.mapping.old}"
         else:
             continue
         if reason not in reasons:
