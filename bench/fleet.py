@@ -157,8 +157,9 @@ def bigquery_repo(rng: random.Random, fleet: Fleet, name: str, size: int, share:
 def dbt_repo(rng: random.Random, fleet: Fleet, name: str, size: int, share: float) -> None:
     files = noise_files(rng, size // 4)
     files["dbt_project.yml"] = f"name: {name.replace('-', '_')}\nversion: '1.0.0'\nprofile: bq\n"
-    files["models/staging/_sources.yml"] = """\
+    files["models/staging/_sources.yml"] = f"""\
 version: 2
+# Sources of {name}.
 sources:
   - name: music  # the listening data
     database: legacy-proj

@@ -7,12 +7,15 @@ spot: text outside the edited spans and inserted comment lines is copied as is.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.engine.model import GuardrailSite, TextEdit
+
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._starts = [0]
-        self._starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        self._starts.extend(match.end() for match in _NEWLINE.finditer(text))
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self._starts, offset)

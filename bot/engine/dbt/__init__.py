@@ -5,6 +5,22 @@ out of the compiled SQL. A sources YAML's rewrite is one edit over the whole fil
 """
 
 from bot.engine.dbt.adapter import DbtProjectRewrite, rewrite_dbt_project
-from bot.engine.dbt.project import dbt_files, find_dbt_projects
+from bot.engine.dbt.project import dbt_files, find_dbt_projects, load_project
+from bot.engine.dbt.sources import load_yaml
+from bot.engine.dbt.sources_yaml import sequence_indent
 
-__all__ = ["DbtProjectRewrite", "dbt_files", "find_dbt_projects", "rewrite_dbt_project"]
+
+def clear_caches() -> None:
+    """Forget parsed YAML documents, so a measurement plans from cold as a new repo would."""
+    load_yaml.cache_clear()
+    load_project.cache_clear()
+    sequence_indent.cache_clear()
+
+
+__all__ = [
+    "DbtProjectRewrite",
+    "clear_caches",
+    "dbt_files",
+    "find_dbt_projects",
+    "rewrite_dbt_project",
+]

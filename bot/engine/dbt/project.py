@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -84,8 +85,11 @@ def nested_roots(root: str, paths: Iterable[str]) -> list[str]:
     return [r for r in find_dbt_projects(paths) if r != root and _under(r, root)]
 
 
+@lru_cache(maxsize=256)
 def load_project(root: str, project_yml: str | None) -> DbtProject:
     """Read the resource paths from ``dbt_project.yml``, with dbt's defaults.
+
+    Cached: the planner asks once for the project's files and once to rewrite it.
 
     An unreadable file leaves dbt's defaults: dbt would refuse it anyway, and the
     defaults are what most projects use.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -57,8 +58,14 @@ class SourceCatalog:
         return {t.source for t in self.tables}
 
 
+@lru_cache(maxsize=256)
 def load_yaml(text: str) -> object:
-    """Round-trip load (positions and comments kept); ``None`` when it does not parse."""
+    """Round-trip load (positions and comments kept); ``None`` when it does not parse.
+
+    Resolving, checking and editing a sources file each need its document, and the
+    round-trip loader is the slowest step of planning a dbt project, so documents
+    are cached by text. They are shared: callers read them and never mutate them.
+    """
     try:
         return YAML(typ="rt").load(text)
     except YAMLError:

@@ -12,6 +12,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -133,14 +134,26 @@ def _tables(sources: CommentedSeq, source_index: int) -> CommentedSeq:
     return tables
 
 
-def _block(items: Sequence[object], text: str, dash: int) -> str:
-    """``items`` as a block sequence whose dashes stand in column ``dash``."""
+@lru_cache(maxsize=256)
+def sequence_indent(text: str) -> tuple[int, int]:
+    """The file's own sequence indent and dash offset (one extra load per file, cached)."""
     _, indent, offset = load_yaml_guess_indent(text)
+    return indent or 2, offset or 0
+
+
+@lru_cache(maxsize=16)
+def _dumper(indent: int, offset: int) -> YAML:
+    """Building a round-trip YAML instance is slow; one per layout is enough."""
     yaml = YAML(typ="rt")
     yaml.width = 4096
-    yaml.indent(mapping=2, sequence=indent or 2, offset=offset or 0)
+    yaml.indent(mapping=2, sequence=indent, offset=offset)
+    return yaml
+
+
+def _block(items: Sequence[object], text: str, dash: int) -> str:
+    """``items`` as a block sequence whose dashes stand in column ``dash``."""
     out = io.StringIO()
-    yaml.dump(list(items), out)
+    _dumper(*sequence_indent(text)).dump(list(items), out)
     return textwrap.indent(textwrap.dedent(out.getvalue()), " " * dash)
 
 

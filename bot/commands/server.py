@@ -1,0 +1,109 @@
+"""``godwit serve`` (webhook intake and workers in one process) and ``godwit worker``.
+
+The embedded default is one ``serve`` process with SQLite for state and queue.
+With PostgreSQL and Redis, run ``serve`` for the intake and ``worker`` on as
+many machines as needed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy import Engine
+
+import handlers
+from bot.jobs.priority import Foreground
+from bot.jobs.queue import JobQueue, create_huey, running
+from bot.jobs.tasks import DeliveryProcessor
+from bot.settings import Settings, SettingsError, get_settings
+from bot.store.db import create_engine_for, session_factory, upgrade_database
+from bot.web import create_app
+
+EXIT_CONFIGURATION = 2
+SERVE_SWITCH_INTERVAL = 0.001
+
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Worker threads (default: GODWIT_WORKERS)."),
+]
+LogLevelOption = Annotated[str, typer.Option("--log-level", help="debug, info or warning.")]
+
+
+@dataclass(frozen=True)
+class Services:
+    """The state store and the queue, connected and migrated."""
+
+    engine: Engine
+    queue: JobQueue
+
+
+def connect(settings: Settings) -> Services:
+    """Migrate the store to the newest schema, then wire the queue to the handlers."""
+    upgrade_database(settings.database_url)
+    engine = create_engine_for(settings.database_url)
+    processor = DeliveryProcessor(
+        sessions=session_factory(engine),
+        router=handlers.router,
+        lock_ttl_seconds=settings.lock_ttl_seconds,
+    )
+    queue = JobQueue(
+        create_huey(settings.queue_url),
+        processor,
+        retries=settings.job_retries,
+        retry_delay=settings.job_retry_delay,
+    )
+    return Services(engine=engine, queue=queue)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+    app.command("worker")(worker_command)
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: WorkersOption = None,
+    log_level: LogLevelOption = "info",
+) -> None:
+    """Receive GitHub webhooks and process them, in one process."""
+    settings = _settings_or_exit(log_level)
+    services = connect(settings)
+    foreground = Foreground()
+    app = create_app(
+        webhook_secret=settings.webhook_secret,
+        engine=services.engine,
+        queue=services.queue,
+        events=handlers.router.events,
+        max_body_bytes=settings.max_body_bytes,
+        foreground=foreground,
+    )
+    # Hand the GIL back to the event loop sooner than the default 5 ms when
+    # worker threads are busy, so acknowledgements do not queue behind jobs.
+    sys.setswitchinterval(SERVE_SWITCH_INTERVAL)
+    consumer = services.queue.consumer(workers or settings.workers, foreground=foreground)
+    with running(consumer):
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "info") -> None:
+    """Process queued deliveries until stopped (Ctrl-C finishes the jobs in hand first)."""
+    settings = _settings_or_exit(log_level)
+    services = connect(settings)
+    services.queue.consumer(workers or settings.workers).run()
+
+
+def _settings_or_exit(log_level: str) -> Settings:
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return get_settings()
+    except SettingsError as error:
+        typer.echo(f"godwit: {error}", err=True)
+        raise typer.Exit(EXIT_CONFIGURATION) from None

@@ -1,0 +1,1 @@
+"""Durable background jobs (huey): webhook deliveries are processed here, never in the request."""

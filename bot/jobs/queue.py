@@ -1,0 +1,119 @@
+"""The job queue: huey on SQLite when embedded, on Redis when workers run on several machines.
+
+Only the delivery id travels through the queue; the payload stays in the state
+store. huey keeps pending jobs in its own storage, so they survive a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+from huey.exceptions import RetryTask
+from redis import ConnectionPool
+from sqlalchemy import make_url
+
+from bot.jobs.errors import RepositoryBusyError
+from bot.jobs.priority import Foreground
+from bot.jobs.tasks import DeliveryProcessor
+
+logger = logging.getLogger(__name__)
+
+_CONSUMER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+QUEUE_NAME = "godwit"
+FOREGROUND_WAIT_SECONDS = 0.5
+"""The longest a job waits for a quiet intake, so jobs still progress under steady load."""
+BUSY_RETRY_SECONDS = 1.0
+"""When the repository is locked, look again after this long (huey's scheduler ticks at 1 s)."""
+
+
+def create_huey(url: str, *, name: str = QUEUE_NAME) -> Huey:
+    """``sqlite:///path`` selects SqliteHuey, ``redis://`` (or ``rediss://``) RedisHuey."""
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=5, socket_timeout=30)
+        return RedisHuey(name, results=False, connection_pool=pool)
+    if scheme == "sqlite":
+        filename = make_url(url).database
+        if not filename:
+            raise ValueError("the SQLite queue needs a file: sqlite:///path/to/queue.db")
+        return SqliteHuey(name, results=False, filename=filename)
+    raise ValueError(f"unsupported queue URL scheme {scheme!r}: use sqlite:/// or redis://")
+
+
+class JobQueue:
+    """Enqueue deliveries on one side, run them in consumers on the other."""
+
+    def __init__(
+        self,
+        huey: Huey,
+        processor: DeliveryProcessor,
+        *,
+        retries: int = 5,
+        retry_delay: float = 2.0,
+    ) -> None:
+        self.huey = huey
+        self._processor = processor
+        self._process_delivery = huey.task(
+            retries=retries,
+            retry_delay=retry_delay,
+            retry_backoff=2.0,
+            context=True,
+            name="process_delivery",
+        )(self._run)
+
+    def enqueue_delivery(self, delivery_id: str) -> None:
+        self._process_delivery(delivery_id)
+
+    def pending(self) -> int:
+        """Jobs waiting for a worker; also a cheap probe that the queue's storage answers."""
+        return int(self.huey.pending_count())
+
+    def consumer(self, workers: int, *, foreground: Foreground | None = None) -> Consumer:
+        """A consumer with ``workers`` threads, stepping aside while ``foreground`` is busy."""
+        if foreground is not None:
+
+            def step_aside(task: Any) -> None:
+                foreground.wait_until_quiet(FOREGROUND_WAIT_SECONDS)
+
+            self.huey.pre_execute("step-aside")(step_aside)
+        return self.huey.create_consumer(
+            workers=workers,
+            worker_type="thread",
+            periodic=False,
+            initial_delay=0.05,
+            max_delay=1.0,
+        )
+
+    def _run(self, delivery_id: str, task: Any) -> None:
+        try:
+            self._processor.process(delivery_id, final_attempt=not task.retries)
+        except RepositoryBusyError as busy:
+            logger.info("delivery %s waits for %s", delivery_id, busy)
+            raise RetryTask(delay=BUSY_RETRY_SECONDS) from None
+
+
+@contextmanager
+def running(consumer: Consumer) -> Iterator[Consumer]:
+    """Run a consumer's worker threads for the duration of the block, then let them finish.
+
+    ``Consumer.run()`` owns the main thread and its signals; this is for
+    processes where something else (uvicorn, a test runner) owns them, so the
+    signal handlers ``Consumer.start()`` installs are put back at once. Call it
+    from the main thread.
+    """
+    saved = {number: signal.getsignal(number) for number in _CONSUMER_SIGNALS}
+    consumer.start()
+    for number, handler in saved.items():
+        signal.signal(number, handler)
+    try:
+        yield consumer
+    finally:
+        consumer.stop(graceful=True)

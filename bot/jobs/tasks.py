@@ -1,0 +1,103 @@
+"""Process one stored delivery: lock its repository, route it to the handlers, record the outcome.
+
+This module knows nothing about huey, so it runs the same in a worker thread,
+a worker process on another machine, or a test.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.jobs.errors import RepositoryBusyError, TransientError
+from bot.store.deliveries import FAILED, PENDING, PROCESSED, finish_delivery, get_delivery
+from bot.store.locks import release_lock, try_acquire_lock
+from handlers.routing import EventContext, Router
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeliveryProcessor:
+    """Everything a worker needs to process deliveries; one per worker process."""
+
+    sessions: sessionmaker[Session]
+    router: Router
+    lock_ttl_seconds: float
+
+    def process(self, delivery_id: str, *, final_attempt: bool) -> None:
+        """Run the handlers for a delivery once, unless it was already processed or failed.
+
+        Raises ``RepositoryBusyError`` when another job holds the repository, and
+        ``TransientError`` when a retry may succeed and attempts remain.
+        """
+        with self.sessions() as session:
+            delivery = get_delivery(session, delivery_id)
+            if delivery is None:
+                logger.warning("delivery %s is not in the store", delivery_id)
+                return
+            if delivery.status != PENDING:
+                return
+            name = lock_name(delivery.payload)
+            with self._locked(session, name):
+                session.refresh(delivery)
+                if delivery.status != PENDING:
+                    return
+                delivery.attempts += 1
+                session.commit()
+                context = EventContext(
+                    session=session, delivery_id=delivery_id, event=delivery.event
+                )
+                try:
+                    self.router.dispatch(delivery.event, delivery.action, delivery.payload, context)
+                    delivery.status = PROCESSED
+                    session.commit()
+                except TransientError as error:
+                    session.rollback()
+                    if not final_attempt:
+                        logger.warning("delivery %s will be retried: %s", delivery_id, error)
+                        raise
+                    finish_delivery(session, delivery_id, FAILED, f"gave up: {error}")
+                except Exception as error:
+                    session.rollback()
+                    logger.exception("delivery %s failed", delivery_id)
+                    finish_delivery(session, delivery_id, FAILED, repr(error))
+            logger.info("delivery %s %s", delivery_id, delivery.status)
+
+    @contextmanager
+    def _locked(self, session: Session, name: str | None) -> Iterator[None]:
+        if name is None:
+            yield
+            return
+        # A holder per acquisition: a job only ever releases the lock it took itself.
+        holder = uuid.uuid4().hex
+        if not try_acquire_lock(session, name, holder, self.lock_ttl_seconds):
+            raise RepositoryBusyError(name)
+        try:
+            yield
+        finally:
+            release_lock(session, name, holder)
+
+
+def lock_name(payload: bytes) -> str | None:
+    """Serialise jobs per repository, or per installation for installation-wide events."""
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    repository = document.get("repository")
+    full_name = repository.get("full_name") if isinstance(repository, dict) else None
+    if isinstance(full_name, str):
+        return "repo:" + full_name.lower()
+    installation = document.get("installation")
+    if isinstance(installation, dict) and isinstance(installation.get("id"), int):
+        return f"installation:{installation['id']}"
+    return None

@@ -1,0 +1,110 @@
+"""The GitHub App's configuration, read once from the environment or a ``.env`` file.
+
+Loading is lazy (``get_settings()``) so the pure engine and ``godwit plan`` run
+without any secret, while ``serve`` and ``worker`` refuse to start on a missing
+or placeholder value and name the variable to fix.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "GODWIT_"
+MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
+"""GitHub never sends a payload above 25 MB, so anything larger is not GitHub."""
+
+_PLACEHOLDERS = frozenset({"", "changeme", "change-me", "xxx", "secret", "todo", "none"})
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot run the App; the message names the variables to fix."""
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values people paste from examples instead of a real secret."""
+    text = value.strip()
+    return (
+        text.lower() in _PLACEHOLDERS
+        or set(text.lower()) == {"x"}
+        or (text.startswith("<") and text.endswith(">"))
+    )
+
+
+class Settings(BaseSettings):
+    """Everything ``godwit serve`` and ``godwit worker`` need; secrets never appear in reprs."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    app_id: int
+    private_key: SecretStr | None = None
+    private_key_path: Path | None = None
+    webhook_secret: SecretStr
+    github_url: str = "https://api.github.com"
+    database_url: str = "sqlite:///godwit.db"
+    queue_url: str = "sqlite:///godwit-queue.db"
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "anthropic_api_key")
+    )
+    workers: int = Field(default=2, ge=1, le=64)
+    mutation_interval: float = Field(default=1.0, ge=0.0)
+    """Seconds between two mutating GitHub requests (GitHub asks for at least one)."""
+    max_body_bytes: int = Field(default=MAX_WEBHOOK_BYTES, gt=0)
+    lock_ttl_seconds: float = Field(default=900.0, gt=0.0)
+    """How long a repository lock outlives a worker that died while holding it."""
+    job_retries: int = Field(default=5, ge=0)
+    job_retry_delay: float = Field(default=2.0, ge=0.0)
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        problems: list[str] = []
+        if is_placeholder(self.webhook_secret.get_secret_value()):
+            problems.append(f"{ENV_PREFIX}WEBHOOK_SECRET is a placeholder")
+        if self.private_key is None and self.private_key_path is None:
+            problems.append(f"set {ENV_PREFIX}PRIVATE_KEY or {ENV_PREFIX}PRIVATE_KEY_PATH")
+        if self.private_key is not None and is_placeholder(self.private_key.get_secret_value()):
+            problems.append(f"{ENV_PREFIX}PRIVATE_KEY is a placeholder")
+        if self.anthropic_api_key is not None and is_placeholder(
+            self.anthropic_api_key.get_secret_value()
+        ):
+            problems.append("ANTHROPIC_API_KEY is a placeholder (leave it unset instead)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def private_key_pem(self) -> str:
+        """The App's PEM key, inline or read from the configured file."""
+        if self.private_key is not None:
+            return self.private_key.get_secret_value()
+        assert self.private_key_path is not None  # guaranteed by the validator
+        return self.private_key_path.read_text(encoding="utf-8")
+
+
+def _variable(field: str) -> str:
+    return "ANTHROPIC_API_KEY" if field == "anthropic_api_key" else ENV_PREFIX + field.upper()
+
+
+def describe(error: ValidationError) -> str:
+    """One line per problem, phrased with environment variable names, never with values."""
+    lines = []
+    for item in error.errors(include_input=False):
+        fields = [str(part) for part in item["loc"]]
+        if fields:
+            lines.append(f"{_variable(fields[0])}: {item['msg'].lower()}")
+        else:
+            lines.append(item["msg"].removeprefix("Value error, "))
+    return "invalid Godwit configuration: " + "; ".join(lines)
+
+
+@cache
+def get_settings() -> Settings:
+    """Load the settings once; raise ``SettingsError`` naming what is missing or wrong."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(describe(error)) from None

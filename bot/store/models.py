@@ -1,0 +1,170 @@
+"""The App's durable state: what GitHub told us and what Godwit did about it.
+
+Rows are keyed by GitHub's own identifiers so that every handler can be an
+idempotent upsert: deliveries arrive out of order and may be redelivered.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+MAX_DELIVERY_ID = 64
+"""GitHub's delivery ids are 36-character GUIDs; the intake refuses anything over this."""
+MAX_EVENT_NAME = 64
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps come back timezone-aware in UTC on every backend, SQLite included."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        int: BigInteger,
+    }
+
+
+class Installation(Base):
+    """One installation of the App; a deleted installation id never comes back."""
+
+    __tablename__ = "installations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    account: Mapped[str] = mapped_column(String(255))
+    suspended: Mapped[bool] = mapped_column(default=False)
+    deleted: Mapped[bool] = mapped_column(default=False)
+    github_updated_at: Mapped[datetime | None]
+    """The installation's ``updated_at`` in the newest event applied, to ignore older ones."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InstalledRepository(Base):
+    """A repository an installation grants access to (or granted, when ``removed``)."""
+
+    __tablename__ = "installation_repositories"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    installation_id: Mapped[int] = mapped_column(ForeignKey("installations.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    removed: Mapped[bool] = mapped_column(default=False)
+    github_updated_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Campaign(Base):
+    """A migration campaign opened by an issue in a repository."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (UniqueConstraint("repo", "issue_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    installation_id: Mapped[int] = mapped_column(ForeignKey("installations.id"), index=True)
+    repo: Mapped[str] = mapped_column(String(255))
+    issue_number: Mapped[int]
+    campaign_id: Mapped[str] = mapped_column(String(255), index=True)
+    spec_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(32))
+    spec_yaml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Target(Base):
+    """One repository a campaign changes, with the pull request that carries the change."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("campaign_id", "repo"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    repo: Mapped[str] = mapped_column(String(255), index=True)
+    state: Mapped[str] = mapped_column(String(32))
+    branch: Mapped[str | None] = mapped_column(String(255))
+    pr_number: Mapped[int | None]
+    head_sha: Mapped[str | None] = mapped_column(String(64))
+    base_sha: Mapped[str | None] = mapped_column(String(64))
+    spec_hash: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str | None] = mapped_column(String(255))
+    last_activity: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Delivery(Base):
+    """A webhook delivery exactly as received; the unique id makes redeliveries no-ops."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[str] = mapped_column(String(MAX_DELIVERY_ID), unique=True)
+    event: Mapped[str] = mapped_column(String(MAX_EVENT_NAME))
+    action: Mapped[str | None] = mapped_column(String(64))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """Something Godwit saw or did, for people asking "why did the bot do that?"."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    time: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    installation_id: Mapped[int | None]
+    repo: Mapped[str | None] = mapped_column(String(255), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    target_url: Mapped[str | None] = mapped_column(Text)
+    target_number: Mapped[int | None]
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class JobLock(Base):
+    """A named lock shared by every worker process, expiring if its holder dies."""
+
+    __tablename__ = "job_locks"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]

@@ -1,0 +1,26 @@
+"""``pull_request_review``: reviews on Godwit's pull requests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.store.audit import add_audit_entry
+from handlers.github import installation_id
+from handlers.routing import EventContext, Router
+
+if TYPE_CHECKING:  # the models load when githubkit parses the first such event
+    from githubkit_schemas.latest.webhooks import PullRequestReviewEvent
+
+router = Router()
+
+
+@router.register("pull_request_review")
+def record_review(event: PullRequestReviewEvent, context: EventContext) -> None:
+    add_audit_entry(
+        context.session,
+        action=f"pull_request_review.{event.action}",
+        installation_id=installation_id(event.installation),
+        repo=event.repository.full_name,
+        target_url=event.review.html_url,
+        target_number=event.pull_request.number,
+    )

@@ -1,0 +1,26 @@
+"""``pull_request_review_comment``: line comments on Godwit's pull requests."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.store.audit import add_audit_entry
+from handlers.github import installation_id
+from handlers.routing import EventContext, Router
+
+if TYPE_CHECKING:  # the models load when githubkit parses the first such event
+    from githubkit_schemas.latest.webhooks import PullRequestReviewCommentEvent
+
+router = Router()
+
+
+@router.register("pull_request_review_comment")
+def record_review_comment(event: PullRequestReviewCommentEvent, context: EventContext) -> None:
+    add_audit_entry(
+        context.session,
+        action=f"pull_request_review_comment.{event.action}",
+        installation_id=installation_id(event.installation),
+        repo=event.repository.full_name,
+        target_url=event.comment.html_url,
+        target_number=event.pull_request.number,
+    )

@@ -1,0 +1,118 @@
+"""Settings: secrets from the environment, refused when missing or placeholders, never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.settings import SettingsError, get_settings
+
+PEM = (
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
+    "-----END RSA PRIVATE KEY-----\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "DATABASE_URL"):
+        monkeypatch.delenv(f"GODWIT_{name}", raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    get_settings.cache_clear()
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_settings_come_from_the_environment_with_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    configure(
+        monkeypatch,
+        GODWIT_APP_ID="912233",
+        GODWIT_PRIVATE_KEY=PEM,
+        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
+        ANTHROPIC_API_KEY="sk-ant-api03-live-key",
+    )
+
+    settings = get_settings()
+
+    assert settings.app_id == 912233
+    assert settings.private_key_pem() == PEM
+    assert settings.webhook_secret.get_secret_value() == "whsec-4f1c9e77b2d84a0e"
+    assert (settings.database_url, settings.queue_url) == (
+        "sqlite:///godwit.db",
+        "sqlite:///godwit-queue.db",
+    )
+    assert settings.github_url == "https://api.github.com"
+    assert settings.mutation_interval == 1.0
+    shown = repr(settings) + str(settings)
+    for secret in ("whsec-4f1c9e77b2d84a0e", "BEGIN RSA", "sk-ant-api03"):
+        assert secret not in shown
+
+
+def test_the_private_key_can_be_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    key = tmp_path / "godwit.pem"
+    key.write_text(PEM)
+    configure(
+        monkeypatch,
+        GODWIT_APP_ID="912233",
+        GODWIT_PRIVATE_KEY_PATH=str(key),
+        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
+    )
+
+    assert get_settings().private_key_pem() == PEM
+
+
+@pytest.mark.parametrize(
+    ("environment", "named"),
+    [
+        ({"GODWIT_PRIVATE_KEY": PEM, "GODWIT_WEBHOOK_SECRET": "s3cr3t-value"}, "GODWIT_APP_ID"),
+        ({"GODWIT_APP_ID": "1", "GODWIT_PRIVATE_KEY": PEM}, "GODWIT_WEBHOOK_SECRET"),
+        (
+            {"GODWIT_APP_ID": "1", "GODWIT_PRIVATE_KEY": PEM, "GODWIT_WEBHOOK_SECRET": "changeme"},
+            "GODWIT_WEBHOOK_SECRET",
+        ),
+        (
+            {"GODWIT_APP_ID": "1", "GODWIT_PRIVATE_KEY": PEM, "GODWIT_WEBHOOK_SECRET": "<secret>"},
+            "GODWIT_WEBHOOK_SECRET",
+        ),
+        (
+            {"GODWIT_APP_ID": "1", "GODWIT_PRIVATE_KEY": "xxx", "GODWIT_WEBHOOK_SECRET": "s3cr3t"},
+            "GODWIT_PRIVATE_KEY",
+        ),
+        ({"GODWIT_APP_ID": "1", "GODWIT_WEBHOOK_SECRET": "s3cr3t"}, "GODWIT_PRIVATE_KEY_PATH"),
+        (
+            {
+                "GODWIT_APP_ID": "1",
+                "GODWIT_PRIVATE_KEY": PEM,
+                "GODWIT_WEBHOOK_SECRET": "s3cr3t",
+                "ANTHROPIC_API_KEY": "",
+            },
+            "ANTHROPIC_API_KEY",
+        ),
+    ],
+)
+def test_missing_or_placeholder_values_are_named(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], named: str
+) -> None:
+    configure(monkeypatch, **environment)
+
+    with pytest.raises(SettingsError, match=named) as raised:
+        get_settings()
+    for value in environment.values():
+        if len(value) > 3:
+            assert value not in str(raised.value)
+
+
+def test_serve_refuses_to_start_without_its_secrets() -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "0"])
+
+    assert result.exit_code == 2
+    assert "GODWIT_WEBHOOK_SECRET" in result.output
+    assert "GODWIT_APP_ID" in result.output
