@@ -1,0 +1,95 @@
+"""The prompt: a stable, cached prefix per campaign and framework, then the task.
+
+The prefix is tools, then the system prompt, the campaign's mapping table and
+the framework's context file, in that order, with one cache breakpoint after
+the last of them. It depends on nothing but the campaign and the framework, so
+every task of a campaign reads it from the cache. The mapping is a table, not
+prose: the model follows explicit rows far more reliably than a narrative.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from anthropic.types import CacheControlEphemeralParam, TextBlockParam, ToolParam
+
+from bot.agent.settings import CacheTtl
+from bot.agent.tools import TOOLS
+from bot.campaign import Campaign, TableMapping
+from bot.engine.model import Framework
+from bot.rendering import render, templates_dir
+
+CONTEXT_FILES = {
+    Framework.BIGQUERY_SQL: "bigquery-sql.md",
+    Framework.DBT_MODEL: "dbt.md",
+    Framework.DBT_SOURCES: "dbt.md",
+    Framework.SCIO: "scio.md",
+}
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """What every request of a task starts with, byte for byte."""
+
+    tools: list[ToolParam]
+    system: list[TextBlockParam]
+
+    def text(self) -> str:
+        """The prefix as the bytes that are sent, for size estimates and comparisons."""
+        return json.dumps([self.tools, self.system], sort_keys=True)
+
+
+def cache_marker(ttl: CacheTtl) -> CacheControlEphemeralParam:
+    # The default TTL is left implicit so requests stay as the API documents them.
+    return {"type": "ephemeral"} if ttl == "5m" else {"type": "ephemeral", "ttl": ttl}
+
+
+@cache
+def context_file(framework: Framework) -> str:
+    """The framework's context file, verbatim (it holds Jinja examples, so it is not rendered)."""
+    return (templates_dir() / "context" / CONTEXT_FILES[framework]).read_text(encoding="utf-8")
+
+
+def mapping_rows(mapping: TableMapping) -> list[dict[str, Any]]:
+    """Every old column with what it becomes, in the campaign's order."""
+    names = list(mapping.columns)
+    listed = {name.lower() for name in names}
+    names += [name for name in mapping.old_columns or [] if name.lower() not in listed]
+    rows = []
+    for name in names:
+        target = mapping.target(name)
+        if target.expression is None:
+            kind = "no equivalent: leave a guardrail"
+        elif not target.changed:
+            kind = "unchanged"
+        elif target.expression.replace("_", "").isalnum():
+            kind = "rename"
+        else:
+            kind = "expression"
+        rows.append({"column": name, "expression": target.expression, "kind": kind})
+    return rows
+
+
+def mapping_table(campaign: Campaign) -> str:
+    tables = [
+        {
+            "old": mapping.old,
+            "new": mapping.new,
+            "rows": mapping_rows(mapping),
+            "new_columns": list((mapping.new_columns or {}).items()),
+        }
+        for mapping in campaign.tables
+    ]
+    return render("agent/mapping.md.j2", campaign=campaign, tables=tables)
+
+
+def stable_prefix(campaign: Campaign, framework: Framework, ttl: CacheTtl) -> Prefix:
+    system: list[TextBlockParam] = [
+        {"type": "text", "text": render("agent/system.md.j2")},
+        {"type": "text", "text": mapping_table(campaign)},
+        {"type": "text", "text": context_file(framework), "cache_control": cache_marker(ttl)},
+    ]
+    return Prefix(tools=list(TOOLS), system=system)
