@@ -1,13 +1,16 @@
-"""The ``godwit`` command line."""
+"""The ``godwit`` command line.
+
+Each command family lives in its own module under ``bot/commands`` and registers
+itself on the app. Only the family of the command being run is imported: the
+engine commands then start without loading the web, GitHub and LLM stacks.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
+import sys
 
-from bot.commands import engine as engine_commands
-from bot.commands import register as register_commands
-from bot.commands import sandbox as sandbox_commands
-from bot.commands import server as server_commands
+import typer
 
 app = typer.Typer(
     name="godwit",
@@ -17,14 +20,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# Each command family lives in its own module under bot/commands and registers itself here.
-engine_commands.register(app)
-register_commands.register(app)
-sandbox_commands.register(app)
-server_commands.register(app)
+# Command name -> the bot.commands module that registers it.
+COMMAND_FAMILIES = {
+    "plan": "engine",
+    "apply": "engine",
+    "diff": "engine",
+    "demo": "demo",
+    "reconcile": "reconcile",
+    "register": "register",
+    "sandbox": "sandbox",
+    "serve": "server",
+    "worker": "server",
+}
+
+
+def register_commands(command: str | None) -> None:
+    """Register the family of ``command``, or every family for help and unknown names."""
+    family = COMMAND_FAMILIES.get(command or "")
+    families = [family] if family else sorted(set(COMMAND_FAMILIES.values()))
+    for name in families:
+        importlib.import_module(f"bot.commands.{name}").register(app)
 
 
 def main() -> None:
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    register_commands(command)
     app()
 
 
