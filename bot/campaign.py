@@ -338,6 +338,15 @@ class Scope(BaseModel):
     exclude: list[Annotated[str, AfterValidator(_repo_glob)]] = []
 
 
+class AgentOptions(BaseModel):
+    """What the coding agent may do in this campaign; off unless the campaign turns it on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    migrate_guardrails: bool = False
+    """Hand the code the engine left with judgment guardrails to the agent."""
+
+
 _TABLES = TypeAdapter(list[TableMapping])
 
 
@@ -352,6 +361,7 @@ class Campaign(BaseModel):
     dialect: Annotated[str, AfterValidator(_dialect)] = "bigquery"
     tables: list[TableMapping]
     scope: Scope = Scope()
+    agent: AgentOptions = AgentOptions()
 
     @field_validator("tables", mode="wrap")
     @classmethod
@@ -457,10 +467,14 @@ def spec_hash(campaign: Campaign) -> str:
     """A fingerprint of everything that can change a rewrite, to tell when a PR is stale.
 
     Defaults are part of the dump, so spelling out ``dialect: bigquery`` or
-    reordering keys does not change the hash; anything with meaning does.
+    reordering keys does not change the hash; anything with meaning does. The
+    agent options are left out: they change who finishes a PR, not its rewrite.
     """
     canonical = json.dumps(
-        campaign.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        campaign.model_dump(mode="json", exclude={"agent"}),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -13,10 +13,14 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.agent.settings import AgentSettings, CacheTtl
+
 ENV_PREFIX = "GODWIT_"
 MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
 """GitHub never sends a payload above 25 MB, so anything larger is not GitHub."""
 
+_AGENT = AgentSettings()
+"""The agent's defaults, which the environment overrides."""
 _PLACEHOLDERS = frozenset({"", "changeme", "change-me", "xxx", "secret", "todo", "none"})
 
 
@@ -51,10 +55,21 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "anthropic_api_key")
     )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "anthropic_base_url")
+    )
+    agent_model: str = _AGENT.model
+    agent_max_tokens: int = Field(default=_AGENT.max_tokens, gt=0)
+    agent_cache_ttl: CacheTtl = _AGENT.cache_ttl
+    agent_max_turns: int = Field(default=_AGENT.max_turns, gt=0)
+    agent_max_output_tokens_per_task: int = Field(default=_AGENT.max_output_tokens_per_task, gt=0)
+    agent_max_tasks_per_pr_per_hour: int = Field(default=_AGENT.max_tasks_per_pr_per_hour, ge=0)
     workers: int = Field(default=2, ge=1, le=64)
     mutation_interval: float = Field(default=1.0, ge=0.0)
     """Seconds between two mutating GitHub requests (GitHub asks for at least one)."""
     max_body_bytes: int = Field(default=MAX_WEBHOOK_BYTES, gt=0)
+    dashboard_delay: float = Field(default=1.0, ge=0.0)
+    """Seconds a dashboard refresh waits so that a burst of events yields one issue edit."""
     lock_ttl_seconds: float = Field(default=900.0, gt=0.0)
     """How long a repository lock outlives a worker that died while holding it."""
     job_retries: int = Field(default=5, ge=0)
@@ -77,6 +92,21 @@ class Settings(BaseSettings):
             raise ValueError("; ".join(problems))
         return self
 
+    def agent_settings(self) -> AgentSettings:
+        """The coding agent's bounds; the App's own secrets are redacted from all it writes."""
+        secrets = [self.webhook_secret, self.private_key]
+        return AgentSettings(
+            api_key=self.anthropic_api_key,
+            base_url=self.anthropic_base_url,
+            model=self.agent_model,
+            max_tokens=self.agent_max_tokens,
+            cache_ttl=self.agent_cache_ttl,
+            max_turns=self.agent_max_turns,
+            max_output_tokens_per_task=self.agent_max_output_tokens_per_task,
+            max_tasks_per_pr_per_hour=self.agent_max_tasks_per_pr_per_hour,
+            other_secrets=tuple(secret for secret in secrets if secret is not None),
+        )
+
     def private_key_pem(self) -> str:
         """The App's PEM key, inline or read from the configured file."""
         if self.private_key is not None:
@@ -85,8 +115,24 @@ class Settings(BaseSettings):
         return self.private_key_path.read_text(encoding="utf-8")
 
 
+class AgentModelSettings(BaseSettings):
+    """The agent's model and cache TTL alone: what ``godwit plan`` estimates need, no secret."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=f"{ENV_PREFIX}AGENT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    model: str = _AGENT.model
+    cache_ttl: CacheTtl = _AGENT.cache_ttl
+
+    def agent_settings(self) -> AgentSettings:
+        return AgentSettings(model=self.model, cache_ttl=self.cache_ttl)
+
+
 def _variable(field: str) -> str:
-    return "ANTHROPIC_API_KEY" if field == "anthropic_api_key" else ENV_PREFIX + field.upper()
+    if field.startswith("anthropic_"):
+        return field.upper()
+    return ENV_PREFIX + field.upper()
 
 
 def describe(error: ValidationError) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.campaigns.states import OPEN, RepoState
+from bot.service.tracking import track
 from bot.store.audit import add_audit_entry
+from bot.store.tracking import targets_with_pull_requests
 from handlers.github import installation_id
 from handlers.routing import EventContext, Router
 
@@ -15,7 +18,8 @@ router = Router()
 
 
 @router.register("push")
-def record_push(event: PushEvent, context: EventContext) -> None:
+def on_push(event: PushEvent, context: EventContext) -> None:
+    """Record the push; one to the default branch leaves open campaign PRs there out of date."""
     add_audit_entry(
         context.session,
         action="push",
@@ -24,3 +28,8 @@ def record_push(event: PushEvent, context: EventContext) -> None:
         target_url=event.compare,
         detail=f"{event.ref} {event.before} -> {event.after}",
     )
+    if context.services is None or event.ref != f"refs/heads/{event.repository.default_branch}":
+        return
+    for target in targets_with_pull_requests(context.session, event.repository.full_name):
+        if RepoState(target.state) in OPEN:
+            track(context.services, context.session, target)

@@ -9,21 +9,29 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from githubkit import webhooks
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from bot.service.context import AppServices
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class EventContext:
-    """What a handler may use besides the event: the open store session and the delivery."""
+    """What a handler may use besides the event: the open store session and the delivery.
+
+    ``services`` (GitHub, queue, clock) is absent where only the store is wired,
+    as in tests of recording handlers; campaign handlers then only record.
+    """
 
     session: Session
     delivery_id: str
     event: str
+    services: AppServices | None = None
 
 
 Handler = Callable[[Any, EventContext], None]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -24,6 +24,9 @@ from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report, summarise
 from bot.rendering import render
+
+if TYPE_CHECKING:
+    from bot.agent import AgentSettings
 
 EXIT_USAGE = 2
 EXIT_CHANGES_PENDING = 1
@@ -56,11 +59,19 @@ def plan_command(
 ) -> None:
     """Show, per repository and file, what the campaign would change and where it stops."""
     campaign, planned = _plan_all(campaign_path, repos)
-    report = build_report(campaign, [(p.name, p.plan) for p in planned])
+    agent = _agent_settings() if campaign.agent.migrate_guardrails else None
+    report = build_report(campaign, [(p.name, p.plan) for p in planned], agent)
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
         return
     typer.echo(render("cli/plan.txt.j2", report=report), nl=False)
+
+
+def _agent_settings() -> AgentSettings:
+    """The agent's model and cache TTL from the environment, loaded only when estimates are due."""
+    from bot.settings import AgentModelSettings
+
+    return AgentModelSettings().agent_settings()
 
 
 def apply_command(

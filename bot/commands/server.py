@@ -20,6 +20,7 @@ import handlers
 from bot.jobs.priority import Foreground
 from bot.jobs.queue import JobQueue, create_huey, running
 from bot.jobs.tasks import DeliveryProcessor
+from bot.service.context import AppServices
 from bot.settings import Settings, SettingsError, get_settings
 from bot.store.db import create_engine_for, session_factory, upgrade_database
 from bot.web import create_app
@@ -46,13 +47,16 @@ def connect(settings: Settings) -> Services:
     """Migrate the store to the newest schema, then wire the queue to the handlers."""
     upgrade_database(settings.database_url)
     engine = create_engine_for(settings.database_url)
+    sessions = session_factory(engine)
+    huey = create_huey(settings.queue_url)
     processor = DeliveryProcessor(
-        sessions=session_factory(engine),
+        sessions=sessions,
         router=handlers.router,
         lock_ttl_seconds=settings.lock_ttl_seconds,
+        services=AppServices.from_settings(settings, sessions=sessions, huey=huey),
     )
     queue = JobQueue(
-        create_huey(settings.queue_url),
+        huey,
         processor,
         retries=settings.job_retries,
         retry_delay=settings.job_retry_delay,
@@ -86,7 +90,9 @@ def serve_command(
     # Hand the GIL back to the event loop sooner than the default 5 ms when
     # worker threads are busy, so acknowledgements do not queue behind jobs.
     sys.setswitchinterval(SERVE_SWITCH_INTERVAL)
-    consumer = services.queue.consumer(workers or settings.workers, foreground=foreground)
+    consumer = services.queue.consumer(
+        workers or settings.workers, foreground=foreground, periodic=True
+    )
     with running(consumer):
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
@@ -95,7 +101,7 @@ def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "i
     """Process queued deliveries until stopped (Ctrl-C finishes the jobs in hand first)."""
     settings = _settings_or_exit(log_level)
     services = connect(settings)
-    services.queue.consumer(workers or settings.workers).run()
+    services.queue.consumer(workers or settings.workers, periodic=True).run()
 
 
 def _settings_or_exit(log_level: str) -> Settings:

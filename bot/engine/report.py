@@ -7,12 +7,16 @@ The schema is a set of pydantic models so that it is documented by construction:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from bot.campaign import Campaign
 from bot.engine.model import Action, Framework, ReferenceKind
 from bot.engine.plan import FilePlan, RepoPlan
+
+if TYPE_CHECKING:
+    from bot.agent import AgentSettings, UsageEstimate
 
 SCHEMA_VERSION = 1
 
@@ -59,10 +63,26 @@ class Summary(BaseModel):
     needs_human: int = Field(description="Bare, wildcard or decorated references of an old table.")
 
 
+class AgentEstimateOut(BaseModel):
+    """What the coding agent would spend on the files it takes over (an estimate from sizes)."""
+
+    model: str
+    files: int = Field(description="Files with judgment guardrails the agent would take on.")
+    input_tokens: int = Field(description="Uncached input tokens.")
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    requests: int
+    cost_usd: float | None = Field(description="US dollars; null for a model without a price.")
+
+
 class RepoOut(BaseModel):
     repo: str
     summary: Summary
     files: list[FileOut] = Field(description="Every file that passed the prefilter.")
+    agent: AgentEstimateOut | None = Field(
+        default=None, description="Only when the campaign sets agent.migrate_guardrails."
+    )
 
 
 class TableOut(BaseModel):
@@ -82,6 +102,9 @@ class PlanReport(BaseModel):
     campaign: CampaignOut
     repos: list[RepoOut]
     totals: Summary
+    agent: AgentEstimateOut | None = Field(
+        default=None, description="The repositories' agent estimates, summed."
+    )
 
 
 def summarise(plan: RepoPlan) -> Summary:
@@ -125,9 +148,51 @@ def _file_out(plan: FilePlan) -> FileOut:
     )
 
 
-def build_report(campaign: Campaign, plans: Sequence[tuple[str, RepoPlan]]) -> PlanReport:
+def _agent_out(model: str, estimate: UsageEstimate) -> AgentEstimateOut:
+    usage = estimate.usage
+    return AgentEstimateOut(
+        model=model,
+        files=estimate.files,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_read_tokens=usage.cache_read_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        requests=usage.requests,
+        cost_usd=None if estimate.cost_usd is None else float(estimate.cost_usd),
+    )
+
+
+def agent_estimates(
+    campaign: Campaign, plans: Sequence[tuple[str, RepoPlan]], settings: AgentSettings | None
+) -> tuple[dict[str, AgentEstimateOut], AgentEstimateOut]:
+    """Per repository and in total; the agent's stack loads only for campaigns that use it."""
+    from bot.agent import AgentSettings, TokenUsage, UsageEstimate, cost, estimate_plan
+
+    chosen = settings or AgentSettings()
+    estimates = {name: estimate_plan(campaign, plan, chosen) for name, plan in plans}
+    usage = sum((e.usage for e in estimates.values()), TokenUsage())
+    files = sum(e.files for e in estimates.values())
+    total = UsageEstimate(files, usage, cost(usage, chosen.price(), chosen.cache_ttl))
+    by_repo = {name: _agent_out(chosen.model, e) for name, e in estimates.items()}
+    return by_repo, _agent_out(chosen.model, total)
+
+
+def build_report(
+    campaign: Campaign,
+    plans: Sequence[tuple[str, RepoPlan]],
+    agent: AgentSettings | None = None,
+) -> PlanReport:
+    """The report; with agent estimates when the campaign hands guarded code to the agent."""
+    by_repo, total = (
+        agent_estimates(campaign, plans, agent) if campaign.agent.migrate_guardrails else ({}, None)
+    )
     repos = [
-        RepoOut(repo=name, summary=summarise(plan), files=[_file_out(f) for f in plan.files])
+        RepoOut(
+            repo=name,
+            summary=summarise(plan),
+            files=[_file_out(f) for f in plan.files],
+            agent=by_repo.get(name),
+        )
         for name, plan in plans
     ]
     totals = Summary(
@@ -142,4 +207,5 @@ def build_report(campaign: Campaign, plans: Sequence[tuple[str, RepoPlan]]) -> P
         ),
         repos=repos,
         totals=totals,
+        agent=total,
     )

@@ -76,8 +76,14 @@ class JobQueue:
         """Jobs waiting for a worker; also a cheap probe that the queue's storage answers."""
         return int(self.huey.pending_count())
 
-    def consumer(self, workers: int, *, foreground: Foreground | None = None) -> Consumer:
-        """A consumer with ``workers`` threads, stepping aside while ``foreground`` is busy."""
+    def consumer(
+        self, workers: int, *, foreground: Foreground | None = None, periodic: bool = False
+    ) -> Consumer:
+        """A consumer with ``workers`` threads, stepping aside while ``foreground`` is busy.
+
+        ``periodic`` runs scheduled jobs (nudges) too; they are idempotent, so several
+        worker machines doing so only repeat a no-op.
+        """
         if foreground is not None:
 
             def step_aside(task: Any) -> None:
@@ -87,7 +93,7 @@ class JobQueue:
         return self.huey.create_consumer(
             workers=workers,
             worker_type="thread",
-            periodic=False,
+            periodic=periodic,
             initial_delay=0.05,
             max_delay=1.0,
         )

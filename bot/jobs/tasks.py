@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +20,9 @@ from bot.jobs.errors import RepositoryBusyError, TransientError
 from bot.store.deliveries import FAILED, PENDING, PROCESSED, finish_delivery, get_delivery
 from bot.store.locks import release_lock, try_acquire_lock
 from handlers.routing import EventContext, Router
+
+if TYPE_CHECKING:
+    from bot.service.context import AppServices
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +34,7 @@ class DeliveryProcessor:
     sessions: sessionmaker[Session]
     router: Router
     lock_ttl_seconds: float
+    services: AppServices | None = None
 
     def process(self, delivery_id: str, *, final_attempt: bool) -> None:
         """Run the handlers for a delivery once, unless it was already processed or failed.
@@ -52,7 +57,10 @@ class DeliveryProcessor:
                 delivery.attempts += 1
                 session.commit()
                 context = EventContext(
-                    session=session, delivery_id=delivery_id, event=delivery.event
+                    session=session,
+                    delivery_id=delivery_id,
+                    event=delivery.event,
+                    services=self.services,
                 )
                 try:
                     self.router.dispatch(delivery.event, delivery.action, delivery.payload, context)

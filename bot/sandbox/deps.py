@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -126,3 +127,30 @@ def paginate(
 def listing(request: Request, items: list[Any], per_page: int, page: int) -> JSONResponse:
     chunk, headers = paginate(request, items, per_page, page)
     return JSONResponse(chunk, headers=headers)
+
+
+@dataclass(frozen=True)
+class Paging:
+    """The page a list endpoint was asked for, from GitHub's ``per_page`` and ``page`` query.
+
+    One dependency gives every list endpoint the same query parameters and the same ``Link``
+    header, so no endpoint pages differently from the others.
+    """
+
+    request: Request
+    per_page: int
+    page: int
+
+    def cut(self, items: list[Any]) -> tuple[list[Any], dict[str, str]]:
+        """This page of ``items`` and its ``Link`` header, for bodies that wrap the page."""
+        return paginate(self.request, items, self.per_page, self.page)
+
+    def respond(self, items: list[Any]) -> JSONResponse:
+        return listing(self.request, items, self.per_page, self.page)
+
+
+def get_paging(request: Request, per_page: int = 30, page: int = 1) -> Paging:
+    return Paging(request, per_page, page)
+
+
+PagingDep = Annotated[Paging, Depends(get_paging)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from bot.sandbox.deps import AppDep, InstallationDep, LockedRoute, SandboxDep, listing, ok, paginate
+from bot.sandbox.deps import AppDep, InstallationDep, LockedRoute, PagingDep, SandboxDep, ok
 from bot.sandbox.errors import not_found
 from bot.sandbox.shapes import ts
 
@@ -18,12 +18,10 @@ def get_authenticated_app(app: AppDep, sandbox: SandboxDep) -> JSONResponse:
 
 
 @router.get("/app/installations")
-def list_installations(
-    request: Request, app: AppDep, sandbox: SandboxDep, per_page: int = 30, page: int = 1
-) -> JSONResponse:
+def list_installations(app: AppDep, sandbox: SandboxDep, paging: PagingDep) -> JSONResponse:
     installations = [i for i in sandbox.state.installations.values() if i.app.id == app.id]
     shaped = [sandbox.shapes.installation(i) for i in installations]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 @router.get("/app/installations/{installation_id}")
@@ -69,14 +67,10 @@ def get_org_installation(org: str, app: AppDep, sandbox: SandboxDep) -> JSONResp
 
 @router.get("/installation/repositories")
 def list_installation_repos(
-    request: Request,
-    installation: InstallationDep,
-    sandbox: SandboxDep,
-    per_page: int = 30,
-    page: int = 1,
+    installation: InstallationDep, sandbox: SandboxDep, paging: PagingDep
 ) -> JSONResponse:
     repos = sorted(sandbox.state.installation_repos(installation), key=lambda r: r.id)
-    chunk, headers = paginate(request, repos, per_page, page)
+    chunk, headers = paging.cut(repos)
     body = {
         "total_count": len(repos),
         "repository_selection": "all" if installation.repository_ids is None else "selected",

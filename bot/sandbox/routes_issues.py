@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from bot.sandbox import ops_issues
-from bot.sandbox.deps import InstallationDep, LockedRoute, RepoDep, SandboxDep, listing, ok, require
+from bot.sandbox.deps import (
+    InstallationDep,
+    LockedRoute,
+    PagingDep,
+    RepoDep,
+    SandboxDep,
+    ok,
+    require,
+)
 from bot.sandbox.errors import GitHubError, not_found
 from bot.sandbox.state import Installation, Issue
 
@@ -62,14 +70,12 @@ def create_issue(
 
 @router.get("/repos/{owner}/{repo}/issues")
 def list_issues(
-    request: Request,
     repo: RepoDep,
     sandbox: SandboxDep,
+    paging: PagingDep,
     state: str = "open",
     labels: str = "",
     creator: str = "",
-    per_page: int = 30,
-    page: int = 1,
 ) -> JSONResponse:
     wanted = {name.strip().lower() for name in labels.split(",") if name.strip()}
     found = [
@@ -80,7 +86,7 @@ def list_issues(
         and (not creator or issue.user.login.lower() == creator.lower())
     ]
     chunk = [sandbox.issue_shapes.issue(repo, issue) for issue in found]
-    return listing(request, chunk, per_page, page)
+    return paging.respond(chunk)
 
 
 @router.get("/repos/{owner}/{repo}/issues/{number}")
@@ -121,16 +127,11 @@ class CommentIn(BaseModel):
 
 @router.get("/repos/{owner}/{repo}/issues/{number}/comments")
 def list_comments(
-    number: int,
-    request: Request,
-    repo: RepoDep,
-    sandbox: SandboxDep,
-    per_page: int = 30,
-    page: int = 1,
+    number: int, repo: RepoDep, sandbox: SandboxDep, paging: PagingDep
 ) -> JSONResponse:
     comments = repo.issue(number).comments
     shaped = [sandbox.issue_shapes.comment(repo, comment) for comment in comments]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 @router.post("/repos/{owner}/{repo}/issues/{number}/comments")
@@ -263,11 +264,9 @@ class LabelCreate(BaseModel):
 
 
 @router.get("/repos/{owner}/{repo}/labels")
-def list_labels(
-    request: Request, repo: RepoDep, sandbox: SandboxDep, per_page: int = 30, page: int = 1
-) -> JSONResponse:
+def list_labels(repo: RepoDep, sandbox: SandboxDep, paging: PagingDep) -> JSONResponse:
     shaped = [sandbox.issue_shapes.label(repo, label) for label in repo.labels.values()]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 @router.get("/repos/{owner}/{repo}/labels/{name}")

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from bot.sandbox import ops_issues, ops_pulls
-from bot.sandbox.deps import InstallationDep, LockedRoute, RepoDep, SandboxDep, listing, ok, require
+from bot.sandbox.deps import (
+    InstallationDep,
+    LockedRoute,
+    PagingDep,
+    RepoDep,
+    SandboxDep,
+    ok,
+    require,
+)
 from bot.sandbox.errors import invalid_field
+from bot.sandbox.state import Installation, Issue, Repo
 
 router = APIRouter(route_class=LockedRoute)
 PULLS = "/repos/{owner}/{repo}/pulls"
+
+
+def _pull_to_write(installation: Installation, repo: Repo, number: int) -> Issue:
+    """The pull request a write targets; GitHub checks the permission before the number."""
+    require(installation, "pull_requests", "write")
+    issue, _ = repo.pull(number)
+    return issue
 
 
 class PullCreate(BaseModel):
@@ -52,14 +68,12 @@ def create_pull(
 
 @router.get(PULLS)
 def list_pulls(
-    request: Request,
     repo: RepoDep,
     sandbox: SandboxDep,
+    paging: PagingDep,
     state: str = "open",
     head: str = "",
     base: str = "",
-    per_page: int = 30,
-    page: int = 1,
 ) -> JSONResponse:
     numbers: list[int] | None = None
     if head and ":" in head:
@@ -84,7 +98,7 @@ def list_pulls(
         and (not base or issue.pull.base_ref == base)
     ]
     shaped = [sandbox.issue_shapes.pull_simple(repo, issue) for issue in found]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 @router.get(PULLS + "/{number}")
@@ -101,8 +115,7 @@ def update_pull(
     installation: InstallationDep,
     sandbox: SandboxDep,
 ) -> JSONResponse:
-    require(installation, "pull_requests", "write")
-    issue, _ = repo.pull(number)
+    issue = _pull_to_write(installation, repo, number)
     with sandbox.state.lock:
         if body.base is not None:
             ops_pulls.change_base(sandbox, repo, issue, body.base, installation.app.bot)
@@ -119,33 +132,21 @@ def update_pull(
 
 
 @router.get(PULLS + "/{number}/files")
-def list_files(
-    number: int,
-    request: Request,
-    repo: RepoDep,
-    sandbox: SandboxDep,
-    per_page: int = 30,
-    page: int = 1,
-) -> JSONResponse:
+def list_files(number: int, repo: RepoDep, sandbox: SandboxDep, paging: PagingDep) -> JSONResponse:
     _, pull = repo.pull(number)
     files = sandbox.issue_shapes.pull_files(repo, pull)
     shaped = [sandbox.issue_shapes.diff_entry(repo, pull.head_sha, item) for item in files]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 @router.get(PULLS + "/{number}/commits")
 def list_commits(
-    number: int,
-    request: Request,
-    repo: RepoDep,
-    sandbox: SandboxDep,
-    per_page: int = 30,
-    page: int = 1,
+    number: int, repo: RepoDep, sandbox: SandboxDep, paging: PagingDep
 ) -> JSONResponse:
     _, pull = repo.pull(number)
     commits = repo.objects.commits_between(pull.base_sha, pull.head_sha)
     shaped = [sandbox.shapes.commit(repo, commit) for commit in commits]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 class MergeIn(BaseModel):
@@ -198,16 +199,11 @@ class ReviewIn(BaseModel):
 
 @router.get(PULLS + "/{number}/reviews")
 def list_reviews(
-    number: int,
-    request: Request,
-    repo: RepoDep,
-    sandbox: SandboxDep,
-    per_page: int = 30,
-    page: int = 1,
+    number: int, repo: RepoDep, sandbox: SandboxDep, paging: PagingDep
 ) -> JSONResponse:
     issue, pull = repo.pull(number)
     shaped = [sandbox.issue_shapes.review(repo, issue, review) for review in pull.reviews]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 @router.post(PULLS + "/{number}/reviews")
@@ -218,8 +214,7 @@ def create_review(
     installation: InstallationDep,
     sandbox: SandboxDep,
 ) -> JSONResponse:
-    require(installation, "pull_requests", "write")
-    issue, _ = repo.pull(number)
+    issue = _pull_to_write(installation, repo, number)
     review = ops_pulls.create_review(
         sandbox,
         repo,
@@ -243,16 +238,11 @@ class ReviewCommentCreate(BaseModel):
 
 @router.get(PULLS + "/{number}/comments")
 def list_review_comments(
-    number: int,
-    request: Request,
-    repo: RepoDep,
-    sandbox: SandboxDep,
-    per_page: int = 30,
-    page: int = 1,
+    number: int, repo: RepoDep, sandbox: SandboxDep, paging: PagingDep
 ) -> JSONResponse:
     issue, pull = repo.pull(number)
     shaped = [sandbox.issue_shapes.review_comment(repo, issue, c) for c in pull.review_comments]
-    return listing(request, shaped, per_page, page)
+    return paging.respond(shaped)
 
 
 @router.post(PULLS + "/{number}/comments")
@@ -263,8 +253,7 @@ def create_review_comment(
     installation: InstallationDep,
     sandbox: SandboxDep,
 ) -> JSONResponse:
-    require(installation, "pull_requests", "write")
-    issue, _ = repo.pull(number)
+    issue = _pull_to_write(installation, repo, number)
     comment = ops_pulls.create_review_comment(
         sandbox,
         repo,
@@ -291,8 +280,7 @@ def reply_to_review_comment(
     installation: InstallationDep,
     sandbox: SandboxDep,
 ) -> JSONResponse:
-    require(installation, "pull_requests", "write")
-    issue, _ = repo.pull(number)
+    issue = _pull_to_write(installation, repo, number)
     comment = ops_pulls.reply_to_review_comment(
         sandbox, repo, issue, installation.app.bot, comment_id, body.body
     )
@@ -319,7 +307,6 @@ def request_reviewers(
     installation: InstallationDep,
     sandbox: SandboxDep,
 ) -> JSONResponse:
-    require(installation, "pull_requests", "write")
-    issue, _ = repo.pull(number)
+    issue = _pull_to_write(installation, repo, number)
     ops_pulls.request_reviewers(sandbox, repo, issue, body.reviewers, installation.app.bot)
     return ok(sandbox.issue_shapes.pull_simple(repo, issue), 201)

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import math
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
-import uvicorn
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -34,10 +32,10 @@ from bot.sandbox import (
 from bot.sandbox.errors import DOCS, GitHubError
 from bot.sandbox.gitobjects import GitObjectError
 from bot.sandbox.limits import RATE_LIMIT, SECONDARY_LIMIT_MESSAGE, RequestRecord
+from bot.sandbox.loopback import serve_on_loopback
 from bot.sandbox.people import Sandbox
 
 API_PREFIX = "/api/v3"
-STARTUP_TIMEOUT_S = 10.0
 LIMIT_WINDOWS_S = {"content_per_minute": 60, "content_per_hour": 3600, "concurrent": 60}
 
 
@@ -161,28 +159,20 @@ def serve(
 ) -> Iterator[SandboxServer]:
     """Run the sandbox under uvicorn on ``host:port`` (a free port by default) until exit."""
     sandbox = sandbox or Sandbox()
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
-    bound_port = listener.getsockname()[1]
-    sandbox.state.base_url = f"http://{host}:{bound_port}"
-    config = uvicorn.Config(
-        create_api(sandbox), log_level="warning", lifespan="off", access_log=False
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [listener]}, name="sandbox-server", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the GitHub sandbox did not start")
-        time.sleep(0.01)
     try:
-        yield SandboxServer(sandbox, sandbox.state.base_url)
+        with serve_on_loopback(
+            partial(_api_served_at, sandbox),
+            host,
+            port,
+            thread_name="sandbox-server",
+            label="the GitHub sandbox",
+        ) as url:
+            yield SandboxServer(sandbox, url)
     finally:
-        server.should_exit = True
-        thread.join(timeout=STARTUP_TIMEOUT_S)
-        listener.close()
         sandbox.webhooks.close()
+
+
+def _api_served_at(sandbox: Sandbox, url: str) -> FastAPI:
+    """The API of a sandbox that links to itself (``html_url`` and the like) at ``url``."""
+    sandbox.state.base_url = url
+    return create_api(sandbox)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     DateTime,
     Dialect,
@@ -105,6 +106,18 @@ class Campaign(Base):
     spec_hash: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(32))
     spec_yaml: Mapped[str] = mapped_column(Text)
+    """The campaign issue's body as last validated; the spec is read back from it."""
+    author: Mapped[str | None] = mapped_column(String(255))
+    """Who opened the campaign issue: always allowed to command it."""
+    overrides: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+    """``/migrate exclude`` and ``include`` by lower-case repository (``bot.campaigns.scope``)."""
+    batch_size: Mapped[int | None]
+    validation_comment_id: Mapped[int | None]
+    plan_comment_id: Mapped[int | None]
+    summary_comment_id: Mapped[int | None]
+    dashboard_due: Mapped[bool] = mapped_column(default=False)
+    """A dashboard refresh is queued; requests until it runs add nothing."""
+    usage: Mapped[dict[str, object] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -127,6 +140,18 @@ class Target(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str | None] = mapped_column(String(255))
     last_activity: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    installation_id: Mapped[int | None]
+    facts: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    """The pure state machine's target (``bot.campaigns.states``); ``state`` mirrors it."""
+    pr_url: Mapped[str | None] = mapped_column(Text)
+    files_changed: Mapped[int] = mapped_column(default=0)
+    guardrails: Mapped[int] = mapped_column(default=0)
+    needs_human: Mapped[bool] = mapped_column(default=False)
+    """Every change is a guardrail comment: a person writes the actual migration."""
+    human_commits: Mapped[bool] = mapped_column(default=False)
+    nudged_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    usage: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
 
 class Delivery(Base):
@@ -168,3 +193,31 @@ class JobLock(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
+
+
+class AgentTask(Base):
+    """One run of the coding agent on a campaign target, with what it spent.
+
+    ``trigger`` names what asked for the run (a review comment, a check suite,
+    an opened PR) so a redelivered event never starts it twice; the rows also
+    answer the rate limit per PR and the two fix attempts per head commit.
+    """
+
+    __tablename__ = "agent_tasks"
+    __table_args__ = (UniqueConstraint("repo", "trigger"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    repo: Mapped[str] = mapped_column(String(255))
+    pr_number: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(16))
+    trigger: Mapped[str] = mapped_column(String(255))
+    head_sha: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[datetime]
+    stop_reason: Mapped[str] = mapped_column(String(32))
+    commit_sha: Mapped[str | None] = mapped_column(String(40))
+    usage: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    """``bot.agent.CampaignUsage.to_dict()`` of this one task."""

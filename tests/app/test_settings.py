@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli import app, register_commands
 from bot.settings import SettingsError, get_settings
 
 PEM = (
@@ -111,6 +111,7 @@ def test_missing_or_placeholder_values_are_named(
 
 
 def test_serve_refuses_to_start_without_its_secrets() -> None:
+    register_commands("serve")
     result = CliRunner().invoke(app, ["serve", "--port", "0"])
 
     assert result.exit_code == 2

@@ -5,10 +5,9 @@ import pytest
 from bot.campaign import Campaign
 from bot.engine.dbt import rewrite_dbt_project
 from bot.engine.model import ReferenceKind
+from tests.support.campaigns import GUIDE, PLAYS_V2
 
-from .conftest import PLAYS_V2, apply
-
-GUIDE = PLAYS_V2["guide"]
+from .conftest import apply
 
 SOURCES = """\
 version: 2

@@ -13,44 +13,9 @@ from bot.engine.edits import SCALA_COMMENT, render
 from bot.engine.model import ReferenceKind
 from bot.engine.scala import rewrite_scala
 from bot.engine.sql import rewrite_sql
+from tests.support.campaigns import plays_v2
 
-CAMPAIGN = Campaign.model_validate(
-    {
-        "id": "plays-v2",
-        "title": "Move consumers of plays_v1 to plays_v2",
-        "guide": "https://wiki.example.com/migrations/plays-v2",
-        "tables": [
-            {
-                "old": "legacy-proj.music.plays_v1",
-                "new": "core-proj.music.plays_v2",
-                "columns": {
-                    "track_uri": "track_id",
-                    "ms_played": "duration_ms",
-                    "played_date": "DATE(played_at)",
-                    "country": "geo.country_code",
-                    "is_premium": None,
-                },
-                "old_columns": [
-                    "user_id",
-                    "track_uri",
-                    "ms_played",
-                    "played_date",
-                    "country",
-                    "is_premium",
-                    "platform",
-                ],
-                "new_columns": {
-                    "user_id": "STRING",
-                    "track_id": "STRING",
-                    "duration_ms": "INT64",
-                    "played_at": "TIMESTAMP",
-                    "geo": "STRUCT<country_code STRING>",
-                    "platform": "STRING",
-                },
-            }
-        ],
-    }
-)
+CAMPAIGN = plays_v2()
 
 
 def godwit(reason: str) -> str:

@@ -1,63 +1,16 @@
-"""The contract's example campaign (``plays-v2``) and the variants some cases need."""
+"""The engine cases' campaigns: the contract's example (``plays-v2``) and its variants."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.campaign import Campaign, TableMapping
-
-GUIDE = "https://wiki.example.com/migrations/plays-v2"
-
-PLAYS_V2: dict[str, Any] = {
-    "id": "plays-v2",
-    "title": "Move consumers of plays_v1 to plays_v2",
-    "guide": GUIDE,
-    "tables": [
-        {
-            "old": "legacy-proj.music.plays_v1",
-            "new": "core-proj.music.plays_v2",
-            "columns": {
-                "track_uri": "track_id",
-                "ms_played": "duration_ms",
-                "played_date": "DATE(played_at)",
-                "country": "geo.country_code",
-                "is_premium": None,
-            },
-            "old_columns": [
-                "user_id",
-                "track_uri",
-                "ms_played",
-                "played_date",
-                "country",
-                "is_premium",
-                "platform",
-            ],
-            "new_columns": {
-                "user_id": "STRING",
-                "track_id": "STRING",
-                "duration_ms": "INT64",
-                "played_at": "TIMESTAMP",
-                "geo": "STRUCT<country_code STRING>",
-                "platform": "STRING",
-            },
-        }
-    ],
-}
-
-
-def variant(**table: Any) -> Campaign:
-    """The example campaign with some keys of its one table replaced (None removes a key)."""
-    data = {**PLAYS_V2["tables"][0], **table}
-    data = {key: value for key, value in data.items() if value is not None}
-    return Campaign.model_validate({**PLAYS_V2, "tables": [data]})
-
+from tests.support.campaigns import PLAYS_V2, plays_v2
 
 CAMPAIGNS: dict[str, Campaign] = {
-    "plays-v2": Campaign.model_validate(PLAYS_V2),
-    "no-schema": variant(old_columns=None, new_columns=None),
-    "new-schema-only": variant(old_columns=None),
-    "same-project": variant(new="legacy-proj.core.plays_v2"),
-    "arithmetic": variant(
+    "plays-v2": plays_v2(),
+    "no-schema": plays_v2(old_columns=None, new_columns=None),
+    "new-schema-only": plays_v2(old_columns=None),
+    "same-project": plays_v2(new="legacy-proj.core.plays_v2"),
+    "arithmetic": plays_v2(
         columns={"ms_played": "end_ms - start_ms"},
         new_columns={"user_id": "STRING", "end_ms": "INT64", "start_ms": "INT64"},
         old_columns=["user_id", "ms_played"],

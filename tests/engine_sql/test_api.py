@@ -7,7 +7,8 @@ from sqlglot import exp
 from bot.engine.edits import SQL_COMMENT, render
 from bot.engine.model import GuardrailSite, ReferenceKind
 from bot.engine.sql import TableMatch, rewrite_sql
-from tests.engine_sql.campaigns import CAMPAIGNS, GUIDE
+from tests.engine_sql.campaigns import CAMPAIGNS
+from tests.support.campaigns import GUIDE
 
 PLAYS = CAMPAIGNS["plays-v2"]
 

@@ -14,7 +14,8 @@ from sqlglot.dialects.dialect import Dialect
 from bot.engine.edits import SQL_COMMENT, render
 from bot.engine.sql import rewrite_sql
 from bot.engine.sql.statements import split_statements
-from tests.engine_sql.campaigns import CAMPAIGNS, GUIDE
+from tests.engine_sql.campaigns import CAMPAIGNS
+from tests.support.campaigns import GUIDE
 
 PLAYS = CAMPAIGNS["plays-v2"]
 OLD_REFS = [

@@ -16,8 +16,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sqlglot import Token, TokenType
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import TokenError
+
+from bot.engine.sql.statements import dialect_named
 
 
 class ExpressionRole(StrEnum):
@@ -195,7 +196,7 @@ def mask(text: str, dialect: str) -> MaskedModel:
 
 def _tokens(masked: str, dialect: str) -> tuple[Token, ...]:
     try:
-        return tuple(Dialect.get_or_raise(dialect).tokenize(masked))
+        return tuple(dialect_named(dialect).tokenize(masked))
     except TokenError:
         return ()
 

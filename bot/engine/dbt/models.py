@@ -87,7 +87,11 @@ def rewrite_model(
 
     opaque = {e.placeholder for e in masked.expressions if e.role is ExpressionRole.OPAQUE}
     core = rewrite_sql(
-        masked.text, campaign, resolver=resolve, opaque_identifier=opaque.__contains__
+        masked.text,
+        campaign,
+        resolver=resolve,
+        opaque_identifier=opaque.__contains__,
+        tokens=masked.tokens or None,  # empty: the core tokenizes (and reports) it itself
     )
     olds = [old for _, old in placed.values()]
     return _finish(text, masked, core, olds, campaign, catalog, target)

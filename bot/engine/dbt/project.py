@@ -97,7 +97,7 @@ def load_project(root: str, project_yml: str | None) -> DbtProject:
     config: object = None
     if project_yml is not None:
         try:
-            config = YAML(typ="safe", pure=True).load(project_yml)
+            config = YAML(typ="safe").load(project_yml)  # libyaml when installed
         except YAMLError:
             config = None
     settings = dict(config) if isinstance(config, dict) else {}

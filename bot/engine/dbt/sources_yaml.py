@@ -134,10 +134,22 @@ def _tables(sources: CommentedSeq, source_index: int) -> CommentedSeq:
     return tables
 
 
+class _Loaded:
+    """Stands in for the YAML instance ``load_yaml_guess_indent`` loads with.
+
+    The guess itself only scans the lines; the document it would load again is
+    the one ``load_yaml`` holds already, and loading is the slow part.
+    """
+
+    @staticmethod
+    def load(text: str) -> object:
+        return load_yaml(text)
+
+
 @lru_cache(maxsize=256)
 def sequence_indent(text: str) -> tuple[int, int]:
-    """The file's own sequence indent and dash offset (one extra load per file, cached)."""
-    _, indent, offset = load_yaml_guess_indent(text)
+    """The file's own sequence indent and dash offset (cached per file)."""
+    _, indent, offset = load_yaml_guess_indent(text, yaml=_Loaded)
     return indent or 2, offset or 0
 
 

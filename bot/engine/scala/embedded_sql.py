@@ -12,7 +12,6 @@ comment line inside a multi-line query would change the query.
 
 from __future__ import annotations
 
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
@@ -21,6 +20,7 @@ from bot.engine.model import FileRewrite, GuardrailSite, TextEdit, VerificationI
 from bot.engine.scala.lexer import StringLiteral
 from bot.engine.scala.literal_text import LiteralText, encode
 from bot.engine.sql import rewrite_sql
+from bot.engine.sql.statements import dialect_named
 
 # Tokens after which a splice stands for a value (``= $date``, ``LIMIT $n``, ``IN ($ids)``).
 _BEFORE_VALUE = frozenset(
@@ -71,8 +71,10 @@ def _value_splices(sql: LiteralText, dialect: str) -> set[str]:
     generate column names, so it stays an identifier that the SQL core treats
     as opaque. Placeholders inside SQL string literals are plain text already.
     """
+    if not sql.placeholders:
+        return set()  # nothing spliced: no need to read the tokens
     try:
-        tokens = Dialect.get_or_raise(dialect).tokenize(sql.text)
+        tokens = dialect_named(dialect).tokenize(sql.text)
     except SqlglotError:
         return set()
     values: set[str] = set()

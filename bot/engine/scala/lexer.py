@@ -20,6 +20,13 @@ _SPLICE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _STRIP_MARGIN = re.compile(r"\s*\.\s*stripMargin\b")
 _MARGIN_ARGUMENT = re.compile(r"\s*\(\s*'([^'\\\r\n])'\s*\)")
 _OPEN_PAREN = re.compile(r"\s*\(")
+# Runs the scanner steps over one character at a time, matched whole instead. ``\w`` is
+# exactly ``str.isalnum()`` or ``_``, the test the character-wise loops applied.
+_PLAIN_CODE = re.compile(r"[^/\"'`{}\w$]+")
+_NAME_REST = re.compile(r"[\w$]*")
+_NUMBER_REST = re.compile(r"\w*")
+_PLAIN_STRING = re.compile(r"[^\"\\\r\n$]+")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 # Keywords that can precede an expression never act as interpolators: ``else"x"`` is
 # ``else`` then a string, not an interpolated string.
@@ -93,6 +100,9 @@ class _Scanner:
         """Scan code; inside a splice, stop at the ``}`` that closes it."""
         text, depth = self.text, 0
         while self.pos < len(text):
+            self.pos = _skip(_PLAIN_CODE, text, self.pos)
+            if self.pos == len(text):
+                return
             ch = text[self.pos]
             start = self.pos
             if text.startswith("//", start):
@@ -115,9 +125,7 @@ class _Scanner:
             elif ch.isalpha() or ch in "_$":
                 self._identifier_or_interpolation(start, in_splice=in_splice)
             elif ch.isdigit():
-                self.pos += 1
-                while self.pos < len(text) and (text[self.pos].isalnum() or text[self.pos] == "_"):
-                    self.pos += 1
+                self.pos = _skip(_NUMBER_REST, text, self.pos + 1)
             elif ch == "{":
                 depth += 1
                 self.pos += 1
@@ -135,9 +143,7 @@ class _Scanner:
 
     def _identifier_or_interpolation(self, start: int, *, in_splice: bool) -> None:
         text = self.text
-        self.pos += 1
-        while self.pos < len(text) and (text[self.pos].isalnum() or text[self.pos] in "_$"):
-            self.pos += 1
+        self.pos = _skip(_NAME_REST, text, self.pos + 1)
         name = text[start : self.pos]
         if self.pos < len(text) and text[self.pos] == '"' and name not in _KEYWORDS:
             self._string(start, name, in_splice=in_splice)
@@ -164,6 +170,9 @@ class _Scanner:
         splices: list[Splice] = []
         terminated = False
         while self.pos < len(text):
+            self.pos = _skip(_PLAIN_STRING, text, self.pos)
+            if self.pos == len(text):
+                break
             ch = text[self.pos]
             if triple and text.startswith('"""', self.pos):
                 # The closing quotes are the last three of a run: """a"""" holds a".
@@ -208,15 +217,19 @@ class _Scanner:
         return None
 
 
+def _skip(run: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the run of ``run`` starting at ``pos`` ends (``pos`` when there is none)."""
+    match = run.match(text, pos)
+    return pos if match is None else match.end()
+
+
 def lex(text: str) -> Lexed:
     """Scan ``text`` once; unterminated constructs run to the end of their line or file."""
     scanner = _Scanner(text)
     scanner.code(in_splice=False)
     chars = list(text)
     for start, end in scanner.masked:
-        for i in range(start, end):
-            if chars[i] != "\n":
-                chars[i] = " "
+        chars[start:end] = _NOT_NEWLINE.sub(" ", text[start:end])
     code = "".join(chars)
     literals: list[StringLiteral] = []
     outer_end = 0

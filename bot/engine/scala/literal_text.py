@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.engine.model import Reference, ReferenceKind
 from bot.engine.scala.lexer import UNKNOWN_MARGIN, StringLiteral
@@ -160,6 +161,11 @@ class _Builder:
         self.chars.extend(text)
         self.spans.extend([(start, end)] * len(text))
 
+    def emit_verbatim(self, start: int, end: int) -> None:
+        """Source characters that mean themselves, each spelled by its own position."""
+        self.chars.extend(self.source[start:end])
+        self.spans.extend(zip(range(start, end), range(start + 1, end + 1), strict=True))
+
     def decode(self, literal: StringLiteral) -> None:
         if literal.interpolator is not None and literal.interpolator not in _KNOWN_INTERPOLATORS:
             raise LiteralError(f'a custom {literal.interpolator}"..." interpolator')
@@ -167,9 +173,15 @@ class _Builder:
             raise LiteralError("a stripMargin character that cannot be read")
         first = len(self.chars)
         splices = {splice.start: splice.end for splice in literal.splices}
-        pos = literal.content_start
-        while pos < literal.content_end:
-            pos = self._one(literal, pos, splices)
+        verbatim = _verbatim_run(literal.interpolator, _decodes_escapes(literal))
+        pos, end = literal.content_start, literal.content_end
+        while pos < end:
+            run = verbatim.match(self.source, pos, end)
+            if run is not None:
+                self.emit_verbatim(pos, run.end())
+                pos = run.end()
+            else:
+                pos = self._one(literal, pos, splices)
         if literal.margin is not None:
             self._strip_margin(first, literal.margin)
 
@@ -230,8 +242,7 @@ class _Builder:
             assert prefix is not None  # the pattern matches the empty string
             at = prefix.end()
             if text.startswith(margin, at) and not self._in_opaque(at):
-                for i in range(line_start, at + 1):
-                    self.chars[i] = " "
+                self.chars[line_start : at + 1] = " " * (at + 1 - line_start)
             newline = text.find("\n", line_start)
             if newline < 0:
                 return
@@ -239,6 +250,18 @@ class _Builder:
 
     def _in_opaque(self, index: int) -> bool:
         return any(low <= index < high for low, high in self.opaque)
+
+
+@lru_cache(maxsize=8)
+def _verbatim_run(interpolator: str | None, escapes: bool) -> re.Pattern[str]:
+    """A run of characters that ``_Builder._one`` would copy one by one.
+
+    Splices start at a ``$``; ``$`` matters in any interpolated literal, ``%`` in
+    an f literal and ``\\`` where escapes are decoded. Everything else is itself.
+    """
+    special = ("$" if interpolator is not None else "") + ("%" if interpolator == "f" else "")
+    special += "\\" if escapes else ""
+    return re.compile(f"[^{re.escape(special)}]+" if special else r"[\s\S]+")
 
 
 def encode(replacement: str, literal: StringLiteral) -> str | None:

@@ -14,6 +14,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import Scope
+from sqlglot.tokenizer_core import Token
 
 from bot.campaign import Campaign, TableMapping
 from bot.engine.edits import OverlappingEditsError, apply_edits
@@ -41,7 +42,7 @@ from bot.engine.sql.scopes import (
     stars,
 )
 from bot.engine.sql.stars import except_edits, expand_star
-from bot.engine.sql.statements import Statement, split_statements
+from bot.engine.sql.statements import Statement, dialect_named, split_statements
 from bot.engine.sql.tables import (
     TableRef,
     TableResolver,
@@ -90,12 +91,16 @@ def rewrite_sql(
     *,
     resolver: TableResolver | None = None,
     opaque_identifier: Callable[[str], bool] | None = None,
+    tokens: Sequence[Token] | None = None,
 ) -> FileRewrite:
-    """All offsets (edits, references, guardrail sites, verification) are offsets into ``sql``."""
-    dialect = Dialect.get_or_raise(campaign.dialect)
+    """All offsets (edits, references, guardrail sites, verification) are offsets into ``sql``.
+
+    ``tokens``: ``sql`` already tokenized in the campaign's dialect, if the caller did.
+    """
+    dialect = dialect_named(campaign.dialect)
     quote = (dialect.IDENTIFIER_START, dialect.IDENTIFIER_END)
     result = FileRewrite()
-    for statement in split_statements(sql, dialect):
+    for statement in split_statements(sql, dialect, tokens):
         text = _Text(sql, statement, campaign.dialect, quote, opaque_identifier)
         _rewrite_statement(text, dialect, campaign.tables, resolver, result)
     return result
@@ -204,6 +209,7 @@ class _Rules:
         self.mappings = list({id(ref.mapping): ref.mapping for ref in refs}.values())
         self.changed: dict[tuple[int, str], bool] = {}
         self.introduced: dict[int, frozenset[str]] = {}
+        self.settled: dict[tuple[str, ...], bool] = {}  # unaffected(), by the parts' names
         self.roots, self.index = query_scopes(tree)
         self.ownership = Ownership(
             lambda table: self.tracked.get(id(table)),
@@ -233,16 +239,22 @@ class _Rules:
         table's name, a name a mapping brings in, or a masked placeholder, or the
         column is an old table's alias. Most columns are settled here, cheaply.
         """
+        names = tuple(part.name for part in column.parts[:2])
+        settled = self.settled.get(names)
+        if settled is None:
+            settled = self.settled[names] = self._unaffected(names)
+        return settled
+
+    def _unaffected(self, names: tuple[str, ...]) -> bool:
         opaque = self.text.opaque
-        parts = column.parts[:2]
-        if len(parts) == 1 and parts[0].name.lower() in self.aliases:
+        if len(names) == 1 and names[0].lower() in self.aliases:
             return False  # a whole row of an old table, as a value
         return not any(
-            self.changes(mapping, part.name)
-            or part.name == table_name(mapping.old).table
-            or part.name.lower() in self.produced(mapping)
-            or (opaque is not None and opaque(part.name))
-            for part in parts
+            self.changes(mapping, name)
+            or name == table_name(mapping.old).table
+            or name.lower() in self.produced(mapping)
+            or (opaque is not None and opaque(name))
+            for name in names
             for mapping in self.mappings
         )
 

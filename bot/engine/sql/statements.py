@@ -11,8 +11,9 @@ statements of their own, so the statements inside are rewritten like any other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
@@ -32,6 +33,16 @@ _HEADERS = {
 }
 
 
+@lru_cache(maxsize=8)
+def dialect_named(name: str) -> Dialect:
+    """``Dialect.get_or_raise`` once per name: building a dialect costs as much as lexing a query.
+
+    A dialect only holds settings; each tokenize or parse makes its own tokenizer
+    and parser, so one instance serves every caller.
+    """
+    return Dialect.get_or_raise(name)
+
+
 @dataclass(frozen=True)
 class Statement:
     """One statement of a script: ``sql[start:end]``, from its first token to its last."""
@@ -41,23 +52,27 @@ class Statement:
     tokens: tuple[Token, ...]  # empty when the script could not be tokenized
 
 
-def split_statements(sql: str, dialect: Dialect) -> list[Statement]:
+def split_statements(
+    sql: str, dialect: Dialect, tokens: Sequence[Token] | None = None
+) -> list[Statement]:
     """Cut ``sql`` at semicolon tokens (never inside strings or comments).
 
-    A script that cannot even be tokenized is one statement, so it can still be
-    reported as unparsable instead of being silently skipped.
+    ``tokens`` are ``sql``'s tokens when the caller has them already. A script
+    that cannot even be tokenized is one statement, so it can still be reported
+    as unparsable instead of being silently skipped.
     """
-    try:
-        tokens = dialect.tokenize(sql)
-    except SqlglotError:
-        return _untokenizable(sql, 0, len(sql))
+    if tokens is None:
+        try:
+            tokens = dialect.tokenize(sql)
+        except SqlglotError:
+            return _untokenizable(sql, 0, len(sql))
     statements: list[Statement] = []
     for chunk, end in _chunks(tokens, len(sql)):
         statements.extend(_blocks(chunk, end, sql, dialect))
     return statements
 
 
-def _chunks(tokens: list[Token], length: int) -> Iterator[tuple[list[Token], int]]:
+def _chunks(tokens: Sequence[Token], length: int) -> Iterator[tuple[list[Token], int]]:
     """Token runs between semicolons, each with the offset where its text ends."""
     current: list[Token] = []
     for token in tokens:

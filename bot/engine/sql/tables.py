@@ -190,9 +190,12 @@ def mentions_old_table(
     for token in tokens:
         if token.token_type not in (TokenType.VAR, TokenType.IDENTIFIER):
             continue
-        pieces = token.text.split(".")
+        text = token.text
         for mapping in mappings:
-            if any(old_kind([piece], table_name(mapping.old)) for piece in pieces):
+            old = table_name(mapping.old)
+            if old.table not in text and "*" not in text:
+                continue  # each form old_kind accepts holds the table's name or a wildcard
+            if any(old_kind([piece], old) for piece in text.split(".")):
                 return mapping
     return None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 
 from bot.campaign import TableMapping
@@ -25,6 +24,7 @@ from bot.engine.sql.scopes import (
     resolve_column,
     scope_of,
 )
+from bot.engine.sql.statements import dialect_named
 from bot.engine.sql.tables import find_old_tables, identifier_parts, names_new, table_name
 
 
@@ -51,7 +51,7 @@ def verify_statement(
 ) -> str | None:
     """The first reason the rewritten statement ``text`` is not acceptable, or None."""
     try:
-        reader = Dialect.get_or_raise(dialect)
+        reader = dialect_named(dialect)
         trees = reader.parser().parse(reader.tokenize(text), text)
     except SqlglotError as error:
         return f"the rewritten statement does not parse ({str(error).splitlines()[0]})"

@@ -1,0 +1,1 @@
+"""GitHub-side helpers of the coding agent's flows."""

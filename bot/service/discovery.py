@@ -1,0 +1,162 @@
+"""Discovery: plan every repository of the installation in the campaign's scope.
+
+Content is read without cloning (``read_snapshot``), through the installation's
+paced client. GitHub is read with no transaction open; the targets, the plan
+comment and the campaign state are written afterwards, as upserts, so
+re-discovery (``/migrate plan``, an edited spec) updates what is there.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from githubkit import Response
+from githubkit.exception import GitHubException
+from githubkit_schemas.latest.models import (
+    InstallationRepositoriesGetResponse200,
+)
+from githubkit_schemas.latest.models import (
+    InstallationRepositoriesGetResponse200PropRepositoriesItems as InstalledRepo,
+)
+from sqlalchemy.orm import Session
+
+from bot.campaign import Campaign as CampaignSpec
+from bot.campaigns.events import Excluded, Failed, Planned
+from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
+from bot.campaigns.messages import PLAN_MARKER, PlannedRepo, UnreadableRepo, render_plan
+from bot.campaigns.scope import in_scope
+from bot.engine.plan import RepoPlan
+from bot.engine.planner import plan_repository
+from bot.github.client import AnyGitHub
+from bot.github.content import read_snapshot
+from bot.service.dashboard import request_dashboard_refresh
+from bot.service.github_ops import split_repo
+from bot.service.locking import campaign_lock, holding
+from bot.store.campaigns import campaign_by_pk, get_target, record_event, spec_of, upsert_target
+from bot.store.models import Campaign, Target
+
+if TYPE_CHECKING:
+    from bot.service.context import AppServices
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Discovered:
+    planned: list[PlannedRepo]
+    unreadable: list[UnreadableRepo]
+
+
+def _repositories(
+    response: Response[InstallationRepositoriesGetResponse200, Any],
+) -> list[InstalledRepo]:
+    return response.parsed_data.repositories
+
+
+def installation_repositories(gh: AnyGitHub) -> list[str]:
+    """Full names of every repository the installation can see, sorted, archived ones left out."""
+    repos: list[InstalledRepo] = list(
+        gh.rest.paginate(
+            gh.rest.apps.list_repos_accessible_to_installation,
+            map_func=_repositories,
+            per_page=100,
+        )
+    )
+    return sorted((r.full_name for r in repos if not r.archived), key=str.lower)
+
+
+def plan_one(gh: AnyGitHub, spec: CampaignSpec, repo: str) -> PlannedRepo:
+    owner, name = split_repo(repo)
+    snapshot = read_snapshot(gh, owner, name)
+    return PlannedRepo(repo, plan_repository(spec, snapshot.files), snapshot.commit_sha)
+
+
+def scan(gh: AnyGitHub, spec: CampaignSpec, repos: list[str]) -> Discovered:
+    """Plan each repository; one that cannot be read is reported, not fatal."""
+    planned: list[PlannedRepo] = []
+    unreadable: list[UnreadableRepo] = []
+    for repo in repos:
+        try:
+            planned.append(plan_one(gh, spec, repo))
+        except GitHubException as error:
+            logger.warning("could not read %s: %s", repo, error)
+            unreadable.append(UnreadableRepo(repo, _reason(error)))
+    return Discovered(planned, unreadable)
+
+
+def _reason(error: GitHubException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:200]
+
+
+def guardrail_count(plan: RepoPlan) -> int:
+    return sum(1 for _ in plan.guardrails)
+
+
+def all_guardrails(plan: RepoPlan) -> bool:
+    """Every changed file only gains guardrail comments: the PR needs a person to finish it."""
+    changed = [f for f in plan.files if f.changed]
+    return bool(changed) and all(f.statements_rewritten == 0 for f in changed)
+
+
+def record_plan(target: Target, planned: PlannedRepo, services: AppServices) -> None:
+    plan = planned.plan
+    target.files_changed = len(plan.changes)
+    target.guardrails = guardrail_count(plan)
+    target.needs_human = all_guardrails(plan)
+    target.last_error = None
+    record_event(target, Planned(services.now(), has_changes=bool(plan.changes)))
+
+
+def discover(services: AppServices, campaign_pk: int) -> None:
+    """The discovery job for one campaign; two never run at once for the same campaign."""
+    lock = holding(services.sessions, campaign_lock(campaign_pk), services.lock_ttl_seconds)
+    with lock, services.sessions() as session:
+        campaign = campaign_by_pk(session, campaign_pk)
+        if campaign is None or CampaignState(campaign.state) in {
+            CampaignState.COMPLETED,
+            CampaignState.CANCELLED,
+        }:
+            return
+        spec = spec_of(campaign)
+        overrides = dict(campaign.overrides)
+        installation_id = campaign.installation_id
+        session.commit()
+        gh = services.github.installation_client(installation_id)
+        repos = [r for r in installation_repositories(gh) if in_scope(spec, r, overrides)]
+        found = scan(gh, spec, repos)
+        store_discovery(services, session, campaign, found)
+        session.commit()
+        body = render_plan(spec, found.planned, found.unreadable, web_base=services.web_base)
+        ops = services.ops(session, installation_id)
+        campaign.plan_comment_id = ops.upsert_comment(
+            campaign.repo,
+            campaign.issue_number,
+            PLAN_MARKER,
+            body,
+            known_id=campaign.plan_comment_id,
+        )
+        request_dashboard_refresh(services, session, campaign)
+        session.commit()
+
+
+def store_discovery(
+    services: AppServices, session: Session, campaign: Campaign, found: Discovered
+) -> None:
+    """Upsert a target per repository, record excluded ones, and move the campaign on."""
+    for planned in found.planned:
+        record_plan(upsert_target(session, campaign, planned.repo), planned, services)
+    for unreadable in found.unreadable:
+        target = upsert_target(session, campaign, unreadable.repo)
+        target.last_error = unreadable.reason
+        record_event(target, Failed(services.now(), unreadable.reason))
+    for repo, included in campaign.overrides.items():
+        excluded = get_target(session, campaign, repo)
+        if not included and excluded is not None:
+            record_event(excluded, Excluded(services.now(), "by `/migrate exclude`"))
+    # Re-planning a campaign under way leaves it running (or paused).
+    with suppress(TransitionError):
+        campaign.state = campaign_transition(CampaignState(campaign.state), "planned").value

@@ -1,0 +1,233 @@
+"""Open a campaign's pull request in one repository: idempotent, resumable, one PR at most.
+
+The job re-reads the default branch and re-plans, so it always proposes the
+change for the code as it is now. Every step looks at GitHub before acting:
+an open PR for the branch is adopted rather than duplicated, and a branch an
+earlier attempt already wrote (the worker died before the PR was created) is
+reused, so running the job twice, late or after a crash yields one PR.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from githubkit.exception import RequestFailed
+from githubkit_schemas.latest.models import PullRequest, PullRequestSimple
+from sqlalchemy.orm import Session
+
+from bot.campaign import Campaign as CampaignSpec
+from bot.campaigns.events import Failed, Planned, PrOpened, ReviewRequested
+from bot.campaigns.lifecycle import CampaignState
+from bot.campaigns.links import IssueRef
+from bot.campaigns.owners import reviewers_for
+from bot.campaigns.pr import (
+    PullRequestTarget,
+    branch_name,
+    commit_message,
+    pr_body,
+    pr_labels,
+    pr_title,
+)
+from bot.campaigns.states import RepoState
+from bot.engine.plan import RepoPlan
+from bot.engine.planner import plan_repository
+from bot.github.client import AnyGitHub
+from bot.github.commits import branch_head, commit_changes
+from bot.github.content import RepoSnapshot, read_snapshot
+from bot.github.retry import RescheduleJob
+from bot.service.agent_tasks import after_pr_opened
+from bot.service.dashboard import request_dashboard_refresh
+from bot.service.discovery import all_guardrails, guardrail_count
+from bot.service.github_ops import GitHubOps, split_repo
+from bot.service.locking import holding, repo_lock
+from bot.store.audit import add_audit_entry
+from bot.store.campaigns import campaign_by_pk, facts_of, get_target, record_events, spec_of
+from bot.store.models import Campaign, Target
+
+if TYPE_CHECKING:
+    from bot.service.context import AppServices
+
+logger = logging.getLogger(__name__)
+
+OpenPull = PullRequest | PullRequestSimple
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the PR carries, planned on the default branch's current head."""
+
+    spec: CampaignSpec
+    repo: str
+    default_branch: str
+    snapshot: RepoSnapshot
+    plan: RepoPlan
+    issue: IssueRef
+
+
+def propose(gh: AnyGitHub, spec: CampaignSpec, repo: str, issue: IssueRef) -> Proposal:
+    owner, name = split_repo(repo)
+    default_branch = gh.rest.repos.get(owner, name).parsed_data.default_branch
+    snapshot = read_snapshot(gh, owner, name, default_branch)
+    plan = plan_repository(spec, snapshot.files)
+    return Proposal(spec, repo, default_branch, snapshot, plan, issue)
+
+
+def prepare_branch(gh: AnyGitHub, proposal: Proposal) -> tuple[str, bool]:
+    """The head of the campaign branch holding the proposal, and whether it was written now.
+
+    A branch whose head is a commit with this very message on this very base
+    is what an earlier attempt wrote; any other branch without an open PR is
+    left over from an earlier PR and is moved to the new commit.
+    """
+    owner, name = split_repo(proposal.repo)
+    branch = branch_name(proposal.spec)
+    message = commit_message(proposal.spec, proposal.plan, proposal.issue)
+    base = proposal.snapshot.commit_sha
+    head = branch_head(gh, owner, name, branch)
+    if head is not None:
+        commit = gh.rest.git.get_commit(owner, name, head).parsed_data
+        if [p.sha for p in commit.parents] == [base] and commit.message.strip() == message.strip():
+            return head, False
+    written = commit_changes(
+        gh,
+        owner,
+        name,
+        branch=branch,
+        parent_sha=base,
+        changes=proposal.plan.changes,
+        message=message,
+        expected_head=head,
+    )
+    return written, True
+
+
+def create_pull(ops: GitHubOps, proposal: Proposal, body: str) -> OpenPull:
+    """Create the PR; a 422 because it exists already (a lost answer) adopts that PR."""
+    owner, name = split_repo(proposal.repo)
+    branch = branch_name(proposal.spec)
+    try:
+        return ops.gh.rest.pulls.create(
+            owner,
+            name,
+            title=pr_title(proposal.spec),
+            head=branch,
+            base=proposal.default_branch,
+            body=body,
+            maintainer_can_modify=True,
+        ).parsed_data
+    except RequestFailed as error:
+        if error.response.status_code != 422:
+            raise
+        existing = ops.open_pull_for_branch(proposal.repo, branch)
+        if existing is None:
+            raise
+        return existing
+
+
+def finish_pull(ops: GitHubOps, proposal: Proposal, pull: OpenPull) -> tuple[str, ...]:
+    """Labels and reviewers (both idempotent on GitHub); returns who was asked to review."""
+    owner, _ = split_repo(proposal.repo)
+    ops.add_labels(proposal.repo, pull.number, pr_labels(proposal.spec))
+    reviewers = reviewers_for(proposal.snapshot.files, proposal.plan.changes, org=owner)
+    teams = reviewers.team_slugs(owner)
+    ops.request_reviewers(proposal.repo, pull.number, reviewers.users, teams)
+    return (*reviewers.users, *(f"{owner}/{slug}" for slug in teams))
+
+
+def open_pull_request(
+    services: AppServices, campaign_pk: int, repo: str, *, final_attempt: bool = True
+) -> None:
+    """The PR job for one repository; holds the repository's lock like its webhooks do."""
+    lock = holding(services.sessions, repo_lock(repo), services.lock_ttl_seconds)
+    with lock, services.sessions() as session:
+        campaign = campaign_by_pk(session, campaign_pk)
+        target = None if campaign is None else get_target(session, campaign, repo)
+        if campaign is None or target is None or not _wanted(campaign, target):
+            return
+        session.commit()
+        try:
+            _open(services, session, campaign, target)
+        except RescheduleJob:
+            raise  # a long rate-limit pause is waiting, not failing
+        except Exception as error:
+            session.rollback()
+            if not final_attempt:
+                raise
+            logger.exception("could not open the pull request for %s", repo)
+            target.last_error = f"{type(error).__name__}: {error}"[:500]
+            record_events(target, [Failed(services.now(), "the pull request could not be opened")])
+            request_dashboard_refresh(services, session, campaign)
+        session.commit()
+
+
+def _wanted(campaign: Campaign, target: Target) -> bool:
+    """A paused or finished campaign opens nothing; a repository is done once it has a PR."""
+    return (
+        CampaignState(campaign.state) is CampaignState.RUNNING
+        and facts_of(target).state is RepoState.PENDING
+    )
+
+
+def _open(services: AppServices, session: Session, campaign: Campaign, target: Target) -> None:
+    spec = spec_of(campaign)
+    issue = IssueRef(campaign.repo, campaign.issue_number)
+    ops = services.ops(session, campaign.installation_id)
+    proposal = propose(ops.gh, spec, target.repo, issue)
+    if not proposal.plan.changes:
+        record_events(target, [Planned(services.now(), has_changes=False)])
+        request_dashboard_refresh(services, session, campaign)
+        return
+    pull: OpenPull | None = ops.open_pull_for_branch(target.repo, branch_name(spec))
+    if pull is None:
+        head, written = prepare_branch(ops.gh, proposal)
+        if written:
+            add_audit_entry(
+                session,
+                action="branch.written",
+                installation_id=campaign.installation_id,
+                repo=target.repo,
+                detail=f"{branch_name(spec)} at {head}",
+            )
+        _remember_branch(session, target, proposal, head, campaign.spec_hash)
+        where = PullRequestTarget(
+            target.repo, proposal.snapshot.commit_sha, issue, services.web_base
+        )
+        body = pr_body(spec, proposal.plan, where, key=services.meta_key)
+        pull = create_pull(ops, proposal, body)
+        add_audit_entry(
+            session,
+            action="pull_request.created",
+            installation_id=campaign.installation_id,
+            repo=target.repo,
+            target_url=pull.html_url,
+            target_number=pull.number,
+        )
+    reviewers = finish_pull(ops, proposal, pull)
+    now = services.now()
+    record_events(
+        target,
+        [
+            PrOpened(now, pull.number, pull.html_url, pull.head.sha),
+            *(ReviewRequested(now, reviewer) for reviewer in reviewers),
+        ],
+    )
+    target.branch = branch_name(spec)
+    target.files_changed = len(proposal.plan.changes)
+    target.guardrails = guardrail_count(proposal.plan)
+    target.needs_human = all_guardrails(proposal.plan)
+    target.last_error = None
+    request_dashboard_refresh(services, session, campaign)
+    after_pr_opened(services, session, campaign, target, proposal.plan, proposal.snapshot.files)
+
+
+def _remember_branch(
+    session: Session, target: Target, proposal: Proposal, head: str, spec_hash: str
+) -> None:
+    """Stored before the PR exists, so a crash right after still knows what was pushed."""
+    target.branch = branch_name(proposal.spec)
+    target.base_sha = proposal.snapshot.commit_sha
+    target.head_sha = head
+    target.spec_hash = spec_hash
+    session.commit()

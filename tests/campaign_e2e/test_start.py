@@ -1,0 +1,98 @@
+"""``/migrate start``: one pull request per repository with changes, and never a second one."""
+
+from __future__ import annotations
+
+from bot.campaign import spec_hash
+from bot.campaigns.meta import decode_meta
+from bot.demo.world import LEAD
+from bot.sandbox import FaultRule
+from tests.campaign_e2e.conftest import World
+
+CHANGED = ("acme-bq-jobs", "acme-dbt-analytics", "acme-royalties", "acme-scio-pipelines")
+BRANCH = "godwit/plays-v2"
+
+
+def test_start_opens_one_labelled_reviewed_pull_request_per_repository(world: World) -> None:
+    number = world.open_campaign()
+
+    world.command(number, "/migrate start")
+
+    pulls = world.pulls()
+    assert [(p.repo, p.state) for p in pulls] == [(f"acme/{r}", "open") for r in CHANGED]
+    assert {p.repo: p.reviewers for p in pulls} == {
+        "acme/acme-bq-jobs": ("bruno-jobs",),
+        "acme/acme-dbt-analytics": ("alice-analytics",),
+        "acme/acme-royalties": (),
+        "acme/acme-scio-pipelines": ("chen-pipelines",),
+    }
+    bq = world.sandbox.issue("acme/acme-bq-jobs", pulls[0].number)
+    assert sorted(label.name for label in bq.labels) == ["godwit", "godwit:plays-v2"]
+    assert bq.pull is not None
+    assert (bq.pull.head_ref, bq.pull.base_ref) == (BRANCH, "main")
+    assert bq.title == "Move consumers of plays_v1 to plays_v2 [godwit:plays-v2]"
+    meta = decode_meta(bq.body or "", key=world.stack.app.webhook_secret.encode())
+    assert meta is not None
+    assert (meta.campaign, meta.spec_hash, meta.issue) == (
+        "plays-v2",
+        spec_hash(world.spec),
+        f"acme/data-platform#{number}",
+    )
+    assert meta.base_sha == world.sandbox.branch_sha("acme/acme-bq-jobs", "main")
+    assert f"/acme/acme-bq-jobs/blob/{BRANCH}/" in (bq.body or "")  # guardrail links
+    assert world.targets() == {
+        **dict.fromkeys(CHANGED, "pr_open"),
+        "acme-web-frontend": "no_changes",
+        "data-platform": "no_changes",
+    }
+    dashboard = world.dashboard(number) or ""
+    assert "is **running**" in dashboard
+    assert "3 guardrails to resolve by hand; no reviewer" in dashboard  # acme-royalties
+
+
+def test_start_again_and_repeated_deliveries_open_nothing_more(world: World) -> None:
+    number = world.open_campaign()
+    world.command(number, "/migrate start")
+    first = world.pulls()
+
+    world.command(number, "/migrate start")
+    [start, _] = world.deliveries("issue_comment", "created", by=LEAD)
+    world.sandbox.redeliver(start.id)  # the same delivery id: Godwit answers "duplicate"
+    world.settle()
+    assert world.replay(start) == 202  # the same event under a new id runs again
+
+    assert world.pulls() == first
+    assert sum(1 for a in world.audit_actions() if a == "pull_request.created") == 4
+
+
+def test_start_with_a_batch_opens_a_first_cohort_then_the_rest(world: World) -> None:
+    number = world.open_campaign()
+
+    world.command(number, "/migrate start --batch 2")
+
+    assert [p.repo for p in world.pulls()] == ["acme/acme-bq-jobs", "acme/acme-dbt-analytics"]
+
+    world.command(number, "/migrate start")
+
+    assert [p.repo for p in world.pulls()] == [f"acme/{r}" for r in CHANGED]
+
+
+def test_a_worker_dying_between_branch_and_pull_request_leaves_one_pull_request(
+    world: World,
+) -> None:
+    number = world.open_campaign()
+    # Creating the PR fails once, after the job has written the branch.
+    world.sandbox.faults.add(
+        FaultRule(kind="error", status=403, method="POST", path=r"/repos/acme/acme-bq-jobs/pulls$")
+    )
+
+    world.command(number, "/migrate start")
+
+    assert world.sandbox.faults.injected  # the first attempt did fail
+    pulls = [p for p in world.pulls() if p.repo == "acme/acme-bq-jobs"]
+    assert len(pulls) == 1
+    head = world.sandbox.branch_sha("acme/acme-bq-jobs", BRANCH)
+    base = world.sandbox.branch_sha("acme/acme-bq-jobs", "main")
+    commit = world.sandbox.state.repo_by_full_name("acme/acme-bq-jobs").objects.commit(head or "")
+    assert list(commit.parents) == [base]  # the retry reused the branch: one commit on main
+    assert world.audit_actions().count("branch.written") == 4  # one per repository, no rewrite
+    assert world.targets()["acme-bq-jobs"] == "pr_open"

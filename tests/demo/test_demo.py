@@ -1,0 +1,99 @@
+"""``godwit demo`` end to end: the story really happens in the sandbox and the JSON line says so."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import typer
+from rich.console import Console
+from typer.testing import CliRunner
+
+from bot.commands import demo
+from bot.commands.demo import run_demo
+from bot.demo.outcome import Outcome
+from bot.sandbox import Sandbox
+from bot.sandbox.state import Issue, PullRequest
+
+BOT = "godwit[bot]"
+
+
+@pytest.fixture(scope="module")
+def played() -> tuple[Sandbox, Outcome, str]:
+    sandbox = Sandbox()
+    output = io.StringIO()
+    outcome = run_demo(
+        sandbox, Console(file=output, width=120), speed=1000, settle_timeout=60, keep=False
+    )
+    return sandbox, outcome, output.getvalue()
+
+
+def godwit_pull(sandbox: Sandbox, repo: str) -> tuple[Issue, PullRequest]:
+    """Godwit's one pull request on ``repo``, as an issue and its pull request part."""
+    pulls = [
+        (issue, issue.pull)
+        for issue in sandbox.state.repo_by_full_name(repo).issues.values()
+        if issue.pull is not None and issue.user.login == BOT
+    ]
+    assert len(pulls) == 1, f"{repo} has {len(pulls)} pull requests by Godwit"
+    return pulls[0]
+
+
+def test_last_line_is_the_outcome_counted_from_the_sandbox(
+    played: tuple[Sandbox, Outcome, str],
+) -> None:
+    sandbox, outcome, output = played
+    summary = json.loads(output.rstrip("\n").splitlines()[-1])
+    assert set(summary) == {"repos", "prs_opened", "prs_merged", "guardrails", "campaign_state"}
+    assert summary == outcome.__dict__
+    by_godwit = [
+        issue
+        for repo in sandbox.state.repos.values()
+        for issue in repo.issues.values()
+        if issue.pull is not None and issue.user.login == BOT
+    ]
+    assert summary["prs_opened"] == len(by_godwit) == 4
+    assert summary["prs_merged"] == sum(issue.pull.merged for issue in by_godwit if issue.pull) == 2
+    # Every seeded repository is in the campaign's scope (acme/*), the host included.
+    assert summary["repos"] == len(sandbox.state.repos) == 6
+    assert summary["guardrails"] > 0
+    assert summary["campaign_state"] == "running"
+
+
+def test_owner_explained_reran_approved_and_merged(played: tuple[Sandbox, Outcome, str]) -> None:
+    sandbox, _, _ = played
+    issue, pull = godwit_pull(sandbox, "acme/acme-bq-jobs")
+    assert pull.merged
+    assert pull.merged_by is not None
+    assert pull.merged_by.login == "bruno-jobs"
+    assert [(r.user.login, r.state) for r in pull.reviews] == [("bruno-jobs", "APPROVED")]
+    commands = [c for c in issue.comments if c.user.login == "bruno-jobs"]
+    assert [c.body for c in commands] == ["/migrate explain", "/migrate rerun"]
+    assert all(any(r.user.login == BOT for r in c.reactions) for c in commands)
+    assert any(c.user.login == BOT for c in issue.comments)
+
+
+def test_another_owner_requested_changes_and_one_pr_waits(
+    played: tuple[Sandbox, Outcome, str],
+) -> None:
+    sandbox, _, output = played
+    disputed, disputed_pull = godwit_pull(sandbox, "acme/acme-dbt-analytics")
+    assert disputed.state == "open"
+    assert [(r.user.login, r.state) for r in disputed_pull.reviews] == [
+        ("alice-analytics", "CHANGES_REQUESTED")
+    ]
+    assert godwit_pull(sandbox, "acme/acme-scio-pipelines")[1].merged
+    waiting, waiting_pull = godwit_pull(sandbox, "acme/acme-royalties")
+    assert waiting.state == "open"
+    assert waiting_pull.requested_reviewers == []
+    assert "Dashboard in acme/data-platform#1" in output
+
+
+def test_command_offers_its_options() -> None:
+    app = typer.Typer()
+    demo.register(app)
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for option in ("--keep", "--speed", "--timeout"):
+        assert option in result.output
