@@ -40,7 +40,7 @@ DEPLOY = ".github/workflows/deploy.yml"
 DEPLOY_TEXT = (
     "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make deploy\n"
 )
-TASKS_PER_HOUR = 3
+TASKS_PER_HOUR = 4
 LEFT_FOR_A_PERSON = Reply.of(tool_use("finish", summary="Left the guardrails for a person."))
 
 Turn = Reply | Callable[[RecordedRequest], Answer]
@@ -53,19 +53,22 @@ def first_message(request: RecordedRequest) -> str:
 
 @dataclass
 class Conversations:
-    """Scripts keyed by a marker in the task's first message; others finish at once."""
+    """Scripts keyed by markers that the task's first message all contains; others finish."""
 
-    scripts: dict[str, list[Turn]] = field(default_factory=dict)
+    scripts: dict[tuple[str, ...], list[Turn]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, marker: str, turns: list[Turn]) -> None:
+    def add(self, markers: tuple[str, ...], turns: list[Turn]) -> None:
         with self.lock:
-            self.scripts[marker] = turns
+            self.scripts[markers] = turns
 
     def __call__(self, request: RecordedRequest) -> Answer:
         task = first_message(request)
         with self.lock:
-            turns = next((t for marker, t in self.scripts.items() if marker in task), None)
+            turns = next(
+                (t for markers, t in self.scripts.items() if all(m in task for m in markers)),
+                None,
+            )
         if turns is None:
             return LEFT_FOR_A_PERSON
         turn = turns[(len(request.messages) - 1) // 2]
