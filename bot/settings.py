@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=MAX_WEBHOOK_BYTES, gt=0)
     dashboard_delay: float = Field(default=1.0, ge=0.0)
     """Seconds a dashboard refresh waits so that a burst of events yields one issue edit."""
+    stale_days: int = Field(default=7, ge=1)
+    """Days without activity after which a campaign PR is nudged (once)."""
     lock_ttl_seconds: float = Field(default=900.0, gt=0.0)
     """How long a repository lock outlives a worker that died while holding it."""
     job_retries: int = Field(default=5, ge=0)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.commands.server import LogLevelOption, _settings_or_exit
+from bot.commands.server import LogLevelOption, settings_or_exit
 from bot.jobs.queue import create_huey
 from bot.rendering import render
 from bot.service.context import AppServices
@@ -27,7 +27,7 @@ def reconcile_command(
     installation: InstallationOption = None, log_level: LogLevelOption = "warning"
 ) -> None:
     """Rebuild campaigns and their pull requests from GitHub into the configured database."""
-    settings = _settings_or_exit(log_level)
+    settings = settings_or_exit(log_level)
     upgrade_database(settings.database_url)
     engine = create_engine_for(settings.database_url)
     try:

@@ -76,7 +76,7 @@ def serve_command(
     log_level: LogLevelOption = "info",
 ) -> None:
     """Receive GitHub webhooks and process them, in one process."""
-    settings = _settings_or_exit(log_level)
+    settings = settings_or_exit(log_level)
     services = connect(settings)
     foreground = Foreground()
     app = create_app(
@@ -99,12 +99,12 @@ def serve_command(
 
 def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "info") -> None:
     """Process queued deliveries until stopped (Ctrl-C finishes the jobs in hand first)."""
-    settings = _settings_or_exit(log_level)
+    settings = settings_or_exit(log_level)
     services = connect(settings)
     services.queue.consumer(workers or settings.workers, periodic=True).run()
 
 
-def _settings_or_exit(log_level: str) -> Settings:
+def settings_or_exit(log_level: str) -> Settings:
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

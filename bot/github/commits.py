@@ -61,20 +61,24 @@ def commit_changes(
     changes: Mapping[str, str | None],
     message: str,
     expected_head: str | None,
+    base_tree: str | None = None,
 ) -> str:
     """Commit ``changes`` on top of ``parent_sha`` and point ``branch`` at it; return its sha.
 
     ``expected_head`` is the branch head Godwit last saw (None: the branch must
-    not exist yet). Building on the head itself is a fast-forward that GitHub
-    checks too; building on a newer base (a rebase) forces the ref, right after
-    checking that nobody else moved it.
+    not exist yet, which creating it checks atomically). Building on the head
+    itself is a fast-forward that GitHub checks too; building on a newer base (a
+    rebase) forces the ref, right after checking that nobody else moved it.
+    ``base_tree`` (the parent's tree) saves looking the parent up.
     """
     if not changes:
         raise ValueError("a commit needs at least one changed file")
-    actual = branch_head(gh, owner, repo, branch)
-    if actual != expected_head:
-        raise BranchMovedError(branch, expected_head, actual)
-    base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
+    if expected_head is not None:
+        actual = branch_head(gh, owner, repo, branch)
+        if actual != expected_head:
+            raise BranchMovedError(branch, expected_head, actual)
+    if base_tree is None:
+        base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
     tree = gh.rest.git.create_tree(
         owner, repo, base_tree=base_tree, tree=tree_entries(changes)
     ).parsed_data
@@ -89,8 +93,8 @@ def commit_changes(
                 owner, repo, f"heads/{branch}", sha=commit.sha, force=parent_sha != expected_head
             )
     except RequestFailed as error:
-        # 422: the branch appeared, or the fast-forward failed, after the check above;
-        # or a retried request had already moved the branch to this very commit.
+        # 422: the branch exists already, or the fast-forward failed, or moved after the
+        # check above; or a retried request had already moved the branch to this very commit.
         if error.response.status_code != 422:
             raise
         actual = branch_head(gh, owner, repo, branch)

@@ -1,9 +1,11 @@
 """Read a repository's text files at one commit without cloning it.
 
-A small repository costs one tree request plus one request per wanted file; a
-large one costs a single tarball. Either way the result is the same snapshot, so
-planning never knows which path was taken. Binary and oversized files are left
-out: no rewrite applies to them.
+A repository whose size is known to be moderate costs a single request: the
+tarball of the branch, which names its commit the way ``git archive`` does.
+Otherwise the tree comes first (it lists sizes, so oversized files are never
+downloaded), then one request per wanted file or, for many files, the tarball.
+Either way the result is the same snapshot, so planning never knows which path
+was taken. Binary and oversized files are left out: no rewrite applies to them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from bot.github.client import AnyGitHub
 MAX_FILE_BYTES = 1_000_000
 BLOB_REQUEST_LIMIT = 40
 """Above this many wanted files one tarball is cheaper than a request per blob."""
+ARCHIVE_FIRST_MAX_KB = 100_000
+"""Repositories up to this size (GitHub's ``size``, in KB) are read as one tarball straight away."""
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -54,10 +58,14 @@ def resolve_commit(gh: AnyGitHub, owner: str, repo: str, ref: str | None) -> str
     return gh.rest.git.get_ref(owner, repo, f"heads/{ref}").parsed_data.object_.sha
 
 
-def files_from_tarball(
+def read_tarball(
     archive: bytes, wanted: Callable[[str], bool], max_file_bytes: int
-) -> dict[str, str]:
-    """Text files of a GitHub tarball, whose paths all sit under one ``owner-repo-sha/`` folder."""
+) -> tuple[str | None, dict[str, str]]:
+    """The commit a GitHub tarball names, and its text files.
+
+    ``git archive`` of a commit names it in a global pax header; without one the
+    commit is None. Every path sits under one ``owner-repo-sha/`` folder.
+    """
     files: dict[str, str] = {}
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
         for member in tar:
@@ -68,7 +76,8 @@ def files_from_tarball(
             text = decode_text(extracted.read()) if extracted else None
             if text is not None:
                 files[path] = text
-    return files
+        commit = tar.pax_headers.get("comment", "")
+    return (commit if _SHA.match(commit) else None), files
 
 
 def _files_from_blobs(
@@ -89,15 +98,26 @@ def read_snapshot(
     repo: str,
     ref: str | None = None,
     *,
+    size_kb: int | None = None,
     wanted: Callable[[str], bool] = _everything,
     max_file_bytes: int = MAX_FILE_BYTES,
     blob_request_limit: int = BLOB_REQUEST_LIMIT,
 ) -> RepoSnapshot:
     """Snapshot the files ``wanted`` accepts at ``ref`` (branch, sha, or default branch).
 
-    The tree lists sizes, so oversized files are skipped before any download; a
-    truncated tree (GitHub cuts very large ones) falls back to the tarball.
+    ``size_kb`` is the repository's size when the caller knows it (repository
+    listings carry it): a moderate one is read as one tarball of ``ref``. The
+    tree path skips oversized files before any download; a truncated tree
+    (GitHub cuts very large ones) falls back to the tarball.
     """
+    if ref is not None and size_kb is not None and size_kb <= ARCHIVE_FIRST_MAX_KB:
+        archive = gh.rest.repos.download_tarball_archive(owner, repo, ref).content
+        commit_sha, files = read_tarball(archive, wanted, max_file_bytes)
+        if commit_sha is not None:
+            return RepoSnapshot(commit_sha, files)
+        if _SHA.match(ref):
+            return RepoSnapshot(ref, files)
+        # Without the commit named, the files cannot be pinned to one: read by sha instead.
     commit_sha = resolve_commit(gh, owner, repo, ref)
     tree = gh.rest.git.get_tree(owner, repo, commit_sha, recursive="1").parsed_data
     blobs = [
@@ -110,7 +130,7 @@ def read_snapshot(
     ]
     if tree.truncated or len(blobs) > blob_request_limit:
         archive = gh.rest.repos.download_tarball_archive(owner, repo, commit_sha).content
-        files = files_from_tarball(archive, wanted, max_file_bytes)
+        _, files = read_tarball(archive, wanted, max_file_bytes)
     else:
         files = _files_from_blobs(gh, owner, repo, blobs)
     return RepoSnapshot(commit_sha, files)

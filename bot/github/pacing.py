@@ -34,8 +34,13 @@ def is_paced(method: str, path: str) -> bool:
 
 
 def creates_content(method: str, path: str) -> bool:
-    """Counted against the content-creation budget: every paced POST, conservatively."""
-    return method.upper() == "POST" and is_paced(method, path)
+    """Counted against the content-creation budget: every paced mutation.
+
+    GitHub does not list which requests create content, and an edited comment
+    or a moved branch is content too; counting every mutation keeps the budget
+    on the safe side of however GitHub counts.
+    """
+    return is_paced(method, path)
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,14 @@ class Pacer:
                 raise RescheduleJob(wait, "GitHub content-creation budget used up")
             if wait > 0:
                 self._sleep(wait)
-            if content:
-                self._created.append(self._clock())
             try:
                 yield
             finally:
                 self._last_done = self._clock()
+                # GitHub stamps the request somewhere between sending and answering;
+                # stamping it at the answer lets it leave our window no earlier than GitHub's.
+                if content:
+                    self._created.append(self._last_done)
 
     @asynccontextmanager
     async def async_mutation(self, *, content: bool) -> AsyncIterator[None]:

@@ -297,10 +297,19 @@ class ObjectStore:
         return max(common, key=lambda sha: self.commit(sha).committer.date)
 
     def tarball(self, commit_sha: str, top_folder: str) -> bytes:
-        """A gzip'd tar of a commit's files under ``top_folder/``, like GitHub's archive."""
+        """A gzip'd tar of a commit's files under ``top_folder/``, like GitHub's archive.
+
+        Like ``git archive`` of a commit, it names the commit in a global pax
+        header (what ``git get-tar-commit-id`` reads).
+        """
         buffer = io.BytesIO()
         mtime = self.commit(commit_sha).committer.date.timestamp()
-        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        with tarfile.open(
+            fileobj=buffer,
+            mode="w:gz",
+            format=tarfile.PAX_FORMAT,
+            pax_headers={"comment": commit_sha},
+        ) as archive:
             root = tarfile.TarInfo(top_folder)
             root.type = tarfile.DIRTYPE
             root.mode = 0o775

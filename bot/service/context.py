@@ -80,6 +80,8 @@ class AppServices:
             meta_key=settings.webhook_secret.get_secret_value().encode(),
             web_base=web_url(settings.github_url),
             lock_ttl_seconds=settings.lock_ttl_seconds,
+            stale_days=settings.stale_days,
+            dashboard_delay=settings.dashboard_delay,
             agent=settings.agent_settings(),
         )
 

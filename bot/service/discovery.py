@@ -1,16 +1,19 @@
 """Discovery: plan every repository of the installation in the campaign's scope.
 
-Content is read without cloning (``read_snapshot``), through the installation's
-paced client. GitHub is read with no transaction open; the targets, the plan
-comment and the campaign state are written afterwards, as upserts, so
+Content is read without cloning (``read_snapshot``: one tarball for a repository
+of ordinary size), through the installation's paced client, and each snapshot is
+kept for the PR job. GitHub is read with no transaction open; the targets, the
+plan comment and the campaign state are written afterwards, as upserts, so
 re-discovery (``/migrate plan``, an edited spec) updates what is there.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from githubkit import Response
@@ -31,10 +34,11 @@ from bot.campaigns.scope import in_scope
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.github.client import AnyGitHub
-from bot.github.content import read_snapshot
+from bot.github.content import RepoSnapshot, read_snapshot
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.github_ops import split_repo
 from bot.service.locking import campaign_lock, holding
+from bot.service.snapshots import keep
 from bot.store.campaigns import campaign_by_pk, get_target, record_event, spec_of, upsert_target
 from bot.store.models import Campaign, Target
 
@@ -48,6 +52,19 @@ logger = logging.getLogger(__name__)
 class Discovered:
     planned: list[PlannedRepo]
     unreadable: list[UnreadableRepo]
+    default_branches: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Repository:
+    """What the installation's repository listing says, which spares a request per repository."""
+
+    full_name: str
+    default_branch: str | None = None
+    size_kb: int | None = None
+
+
+SnapshotKeeper = Callable[[str, RepoSnapshot], None]
 
 
 def _repositories(
@@ -56,8 +73,8 @@ def _repositories(
     return response.parsed_data.repositories
 
 
-def installation_repositories(gh: AnyGitHub) -> list[str]:
-    """Full names of every repository the installation can see, sorted, archived ones left out."""
+def installation_repositories(gh: AnyGitHub) -> list[Repository]:
+    """Every repository the installation can see, sorted by name, archived ones left out."""
     repos: list[InstalledRepo] = list(
         gh.rest.paginate(
             gh.rest.apps.list_repos_accessible_to_installation,
@@ -65,26 +82,39 @@ def installation_repositories(gh: AnyGitHub) -> list[str]:
             per_page=100,
         )
     )
-    return sorted((r.full_name for r in repos if not r.archived), key=str.lower)
+    return sorted(
+        (
+            Repository(r.full_name, r.default_branch, r.size if isinstance(r.size, int) else None)
+            for r in repos
+            if not r.archived
+        ),
+        key=lambda r: r.full_name.lower(),
+    )
 
 
-def plan_one(gh: AnyGitHub, spec: CampaignSpec, repo: str) -> PlannedRepo:
-    owner, name = split_repo(repo)
-    snapshot = read_snapshot(gh, owner, name)
-    return PlannedRepo(repo, plan_repository(spec, snapshot.files), snapshot.commit_sha)
-
-
-def scan(gh: AnyGitHub, spec: CampaignSpec, repos: list[str]) -> Discovered:
+def scan(
+    gh: AnyGitHub,
+    spec: CampaignSpec,
+    repos: list[Repository],
+    keep: SnapshotKeeper | None = None,
+) -> Discovered:
     """Plan each repository; one that cannot be read is reported, not fatal."""
-    planned: list[PlannedRepo] = []
-    unreadable: list[UnreadableRepo] = []
+    found = Discovered([], [])
     for repo in repos:
+        owner, name = split_repo(repo.full_name)
         try:
-            planned.append(plan_one(gh, spec, repo))
+            snapshot = read_snapshot(gh, owner, name, repo.default_branch, size_kb=repo.size_kb)
         except GitHubException as error:
-            logger.warning("could not read %s: %s", repo, error)
-            unreadable.append(UnreadableRepo(repo, _reason(error)))
-    return Discovered(planned, unreadable)
+            logger.warning("could not read %s: %s", repo.full_name, error)
+            found.unreadable.append(UnreadableRepo(repo.full_name, _reason(error)))
+            continue
+        if keep is not None:
+            keep(repo.full_name, snapshot)
+        plan = plan_repository(spec, snapshot.files)
+        found.planned.append(PlannedRepo(repo.full_name, plan, snapshot.commit_sha))
+        if repo.default_branch is not None:
+            found.default_branches[repo.full_name] = repo.default_branch
+    return found
 
 
 def _reason(error: GitHubException) -> str:
@@ -102,8 +132,11 @@ def all_guardrails(plan: RepoPlan) -> bool:
     return bool(changed) and all(f.statements_rewritten == 0 for f in changed)
 
 
-def record_plan(target: Target, planned: PlannedRepo, services: AppServices) -> None:
+def record_plan(
+    target: Target, planned: PlannedRepo, default_branch: str | None, services: AppServices
+) -> None:
     plan = planned.plan
+    target.default_branch = default_branch or target.default_branch
     target.files_changed = len(plan.changes)
     target.guardrails = guardrail_count(plan)
     target.needs_human = all_guardrails(plan)
@@ -126,8 +159,8 @@ def discover(services: AppServices, campaign_pk: int) -> None:
         installation_id = campaign.installation_id
         session.commit()
         gh = services.github.installation_client(installation_id)
-        repos = [r for r in installation_repositories(gh) if in_scope(spec, r, overrides)]
-        found = scan(gh, spec, repos)
+        repos = [r for r in installation_repositories(gh) if in_scope(spec, r.full_name, overrides)]
+        found = scan(gh, spec, repos, partial(keep_and_commit, session))
         store_discovery(services, session, campaign, found)
         session.commit()
         body = render_plan(spec, found.planned, found.unreadable, web_base=services.web_base)
@@ -143,12 +176,19 @@ def discover(services: AppServices, campaign_pk: int) -> None:
         session.commit()
 
 
+def keep_and_commit(session: Session, repo: str, snapshot: RepoSnapshot) -> None:
+    """Keep each snapshot in a transaction of its own: discovery holds none while reading."""
+    keep(session, repo, snapshot)
+    session.commit()
+
+
 def store_discovery(
     services: AppServices, session: Session, campaign: Campaign, found: Discovered
 ) -> None:
     """Upsert a target per repository, record excluded ones, and move the campaign on."""
     for planned in found.planned:
-        record_plan(upsert_target(session, campaign, planned.repo), planned, services)
+        target = upsert_target(session, campaign, planned.repo)
+        record_plan(target, planned, found.default_branches.get(planned.repo), services)
     for unreadable in found.unreadable:
         target = upsert_target(session, campaign, unreadable.repo)
         target.last_error = unreadable.reason

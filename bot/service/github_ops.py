@@ -21,7 +21,6 @@ from bot.campaigns.dashboard import replace_dashboard
 from bot.github.client import AnyGitHub
 from bot.store.audit import add_audit_entry
 
-LABEL_COLOUR = "5319e7"
 Reaction = Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
 
 
@@ -143,22 +142,9 @@ class GitHubOps:
         return next((pr for pr in pulls if pr.head.ref == branch), None)
 
     def add_labels(self, repo: str, number: int, labels: Iterable[str]) -> None:
-        """Label an issue or PR, creating labels the repository does not have yet."""
+        """Label an issue or PR; GitHub creates the labels a repository does not have yet."""
         owner, name = split_repo(repo)
-        wanted = list(dict.fromkeys(labels))
-        for label in wanted:
-            try:
-                self.gh.rest.issues.get_label(owner, name, label)
-            except RequestFailed as error:
-                if _status(error) != 404:
-                    raise
-                try:
-                    self.gh.rest.issues.create_label(owner, name, name=label, color=LABEL_COLOUR)
-                    self._audit("label.created", repo, None)
-                except RequestFailed as create_error:
-                    if _status(create_error) != 422:  # created meanwhile by another job
-                        raise
-        self.gh.rest.issues.add_labels(owner, name, number, labels=wanted)
+        self.gh.rest.issues.add_labels(owner, name, number, labels=list(dict.fromkeys(labels)))
         self._audit("labels.added", repo, number)
 
     def request_reviewers(

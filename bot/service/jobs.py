@@ -14,7 +14,7 @@ from huey.exceptions import RetryTask
 
 from bot.github.retry import RescheduleJob
 from bot.jobs.errors import RepositoryBusyError
-from bot.service import dashboard, discovery, nudges, pull_requests
+from bot.service import dashboard, discovery, nudges, pull_requests, snapshots
 
 if TYPE_CHECKING:
     from bot.service.context import AppServices
@@ -67,6 +67,7 @@ class CampaignJobs:
             _requeue_when_waiting(refresh_dashboard)
         )
         nudges.register_nudges(services)
+        snapshots.register_snapshot_pruning(services)
 
     def discover(self, campaign_pk: int) -> None:
         self._discover(campaign_pk)

@@ -1,10 +1,12 @@
 """Open a campaign's pull request in one repository: idempotent, resumable, one PR at most.
 
-The job re-reads the default branch and re-plans, so it always proposes the
-change for the code as it is now. Every step looks at GitHub before acting:
-an open PR for the branch is adopted rather than duplicated, and a branch an
-earlier attempt already wrote (the worker died before the PR was created) is
-reused, so running the job twice, late or after a crash yields one PR.
+The job asks where the default branch is now and re-plans there, so it always
+proposes the change for the code as it is now (the files come from the snapshot
+discovery kept while the branch has not moved). GitHub itself guards every
+step: creating the branch fails when it exists, and then an open PR for it is
+adopted rather than duplicated, and a branch an earlier attempt already wrote
+(the worker died before the PR was created) is reused, so running the job
+twice, late or after a crash yields one PR.
 """
 
 from __future__ import annotations
@@ -34,14 +36,15 @@ from bot.campaigns.states import RepoState
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.github.client import AnyGitHub
-from bot.github.commits import branch_head, commit_changes
-from bot.github.content import RepoSnapshot, read_snapshot
+from bot.github.commits import BranchMovedError, commit_changes
+from bot.github.content import RepoSnapshot
 from bot.github.retry import RescheduleJob
 from bot.service.agent_tasks import after_pr_opened
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.discovery import all_guardrails, guardrail_count
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.locking import holding, repo_lock
+from bot.service.snapshots import snapshot_at
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import campaign_by_pk, facts_of, get_target, record_events, spec_of
 from bot.store.models import Campaign, Target
@@ -62,45 +65,56 @@ class Proposal:
     repo: str
     default_branch: str
     snapshot: RepoSnapshot
+    base_tree: str
     plan: RepoPlan
     issue: IssueRef
 
 
-def propose(gh: AnyGitHub, spec: CampaignSpec, repo: str, issue: IssueRef) -> Proposal:
-    owner, name = split_repo(repo)
-    default_branch = gh.rest.repos.get(owner, name).parsed_data.default_branch
-    snapshot = read_snapshot(gh, owner, name, default_branch)
+def propose(
+    session: Session, gh: AnyGitHub, spec: CampaignSpec, target: Target, issue: IssueRef
+) -> Proposal:
+    """Plan on the default branch as it is now; its files come from discovery while it is there."""
+    owner, name = split_repo(target.repo)
+    default_branch = (
+        target.default_branch or gh.rest.repos.get(owner, name).parsed_data.default_branch
+    )
+    head = gh.rest.repos.get_branch(owner, name, default_branch).parsed_data.commit
+    snapshot = snapshot_at(session, gh, target.repo, head.sha)
     plan = plan_repository(spec, snapshot.files)
-    return Proposal(spec, repo, default_branch, snapshot, plan, issue)
+    return Proposal(spec, target.repo, default_branch, snapshot, head.commit.tree.sha, plan, issue)
 
 
-def prepare_branch(gh: AnyGitHub, proposal: Proposal) -> tuple[str, bool]:
-    """The head of the campaign branch holding the proposal, and whether it was written now.
-
-    A branch whose head is a commit with this very message on this very base
-    is what an earlier attempt wrote; any other branch without an open PR is
-    left over from an earlier PR and is moved to the new commit.
-    """
+def write_branch(gh: AnyGitHub, proposal: Proposal, head: str | None) -> str:
+    """Commit the proposal on its base and point the campaign branch at it, from ``head``."""
     owner, name = split_repo(proposal.repo)
-    branch = branch_name(proposal.spec)
-    message = commit_message(proposal.spec, proposal.plan, proposal.issue)
-    base = proposal.snapshot.commit_sha
-    head = branch_head(gh, owner, name, branch)
-    if head is not None:
-        commit = gh.rest.git.get_commit(owner, name, head).parsed_data
-        if [p.sha for p in commit.parents] == [base] and commit.message.strip() == message.strip():
-            return head, False
-    written = commit_changes(
+    return commit_changes(
         gh,
         owner,
         name,
-        branch=branch,
-        parent_sha=base,
+        branch=branch_name(proposal.spec),
+        parent_sha=proposal.snapshot.commit_sha,
+        base_tree=proposal.base_tree,
         changes=proposal.plan.changes,
-        message=message,
+        message=commit_message(proposal.spec, proposal.plan, proposal.issue),
         expected_head=head,
     )
-    return written, True
+
+
+def resume_branch(gh: AnyGitHub, proposal: Proposal, head: str | None) -> tuple[str, bool]:
+    """The branch head to open the PR from when the branch already existed, and whether it moved.
+
+    A head that is a commit with this very message on this very base is what an
+    earlier attempt wrote (the worker died before the PR); any other head is left
+    over from an earlier PR and is moved to the new commit.
+    """
+    owner, name = split_repo(proposal.repo)
+    if head is not None:
+        commit = gh.rest.git.get_commit(owner, name, head).parsed_data
+        message = commit_message(proposal.spec, proposal.plan, proposal.issue)
+        parents = [p.sha for p in commit.parents]
+        if parents == [proposal.snapshot.commit_sha] and commit.message.strip() == message.strip():
+            return head, False
+    return write_branch(gh, proposal, head), True
 
 
 def create_pull(ops: GitHubOps, proposal: Proposal, body: str) -> OpenPull:
@@ -172,38 +186,23 @@ def _wanted(campaign: Campaign, target: Target) -> bool:
 
 def _open(services: AppServices, session: Session, campaign: Campaign, target: Target) -> None:
     spec = spec_of(campaign)
-    issue = IssueRef(campaign.repo, campaign.issue_number)
     ops = services.ops(session, campaign.installation_id)
-    proposal = propose(ops.gh, spec, target.repo, issue)
+    issue = IssueRef(campaign.repo, campaign.issue_number)
+    proposal = propose(session, ops.gh, spec, target, issue)
     if not proposal.plan.changes:
         record_events(target, [Planned(services.now(), has_changes=False)])
         request_dashboard_refresh(services, session, campaign)
         return
-    pull: OpenPull | None = ops.open_pull_for_branch(target.repo, branch_name(spec))
-    if pull is None:
-        head, written = prepare_branch(ops.gh, proposal)
-        if written:
-            add_audit_entry(
-                session,
-                action="branch.written",
-                installation_id=campaign.installation_id,
-                repo=target.repo,
-                detail=f"{branch_name(spec)} at {head}",
-            )
-        _remember_branch(session, target, proposal, head, campaign.spec_hash)
-        where = PullRequestTarget(
-            target.repo, proposal.snapshot.commit_sha, issue, services.web_base
-        )
-        body = pr_body(spec, proposal.plan, where, key=services.meta_key)
-        pull = create_pull(ops, proposal, body)
-        add_audit_entry(
-            session,
-            action="pull_request.created",
-            installation_id=campaign.installation_id,
-            repo=target.repo,
-            target_url=pull.html_url,
-            target_number=pull.number,
-        )
+    try:
+        # Creating the branch is the check that no earlier attempt or PR has it.
+        head = write_branch(ops.gh, proposal, None)
+    except BranchMovedError as existing:
+        pull: OpenPull | None = ops.open_pull_for_branch(target.repo, branch_name(spec))
+        if pull is None:
+            head, written = resume_branch(ops.gh, proposal, existing.actual)
+            pull = _create(services, session, ops, campaign, target, proposal, head, written)
+    else:
+        pull = _create(services, session, ops, campaign, target, proposal, head, True)
     reviewers = finish_pull(ops, proposal, pull)
     now = services.now()
     record_events(
@@ -220,6 +219,44 @@ def _open(services: AppServices, session: Session, campaign: Campaign, target: T
     target.last_error = None
     request_dashboard_refresh(services, session, campaign)
     after_pr_opened(services, session, campaign, target, proposal.plan, proposal.snapshot.files)
+
+
+def _create(
+    services: AppServices,
+    session: Session,
+    ops: GitHubOps,
+    campaign: Campaign,
+    target: Target,
+    proposal: Proposal,
+    head: str,
+    written: bool,
+) -> OpenPull:
+    """The PR from the branch at ``head`` (written now or by an earlier attempt)."""
+    branch = branch_name(proposal.spec)
+    if written:
+        add_audit_entry(
+            session,
+            action="branch.written",
+            installation_id=campaign.installation_id,
+            repo=target.repo,
+            detail=f"{branch} at {head}",
+        )
+    _remember_branch(session, target, proposal, head, campaign.spec_hash)
+    where = PullRequestTarget(
+        target.repo, proposal.snapshot.commit_sha, proposal.issue, services.web_base
+    )
+    pull = create_pull(
+        ops, proposal, pr_body(proposal.spec, proposal.plan, where, key=services.meta_key)
+    )
+    add_audit_entry(
+        session,
+        action="pull_request.created",
+        installation_id=campaign.installation_id,
+        repo=target.repo,
+        target_url=pull.html_url,
+        target_number=pull.number,
+    )
+    return pull
 
 
 def _remember_branch(

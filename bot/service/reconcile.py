@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from githubkit_schemas.latest.models import (
     Commit,
@@ -35,9 +36,15 @@ from bot.campaigns.scope import apply_scope_command, in_scope
 from bot.github.client import AnyGitHub
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
-from bot.service.discovery import installation_repositories, scan, store_discovery
+from bot.service.discovery import (
+    Repository,
+    installation_repositories,
+    scan,
+    store_discovery,
+)
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.pr_commands import SKIPPED_MARKER, exclusion_reason
+from bot.service.snapshots import keep
 from bot.service.tracking import refresh_target
 from bot.store.campaigns import get_target, record_events, save_campaign, upsert_target
 from bot.store.models import Campaign
@@ -94,9 +101,9 @@ class _Installation:
     def reconcile(self) -> None:
         repos = installation_repositories(self.gh)
         for repo in repos:
-            for issue in self._labelled(repo, CAMPAIGN_LABEL):
+            for issue in self._labelled(repo.full_name, CAMPAIGN_LABEL):
                 if not issue.pull_request:
-                    self._campaign(repo, issue, repos)
+                    self._campaign(repo.full_name, issue, repos)
 
     def _labelled(self, repo: str, label: str) -> list[Issue]:
         owner, name = split_repo(repo)
@@ -111,7 +118,7 @@ class _Installation:
             )
         )
 
-    def _campaign(self, repo: str, issue: Issue, repos: list[str]) -> None:
+    def _campaign(self, repo: str, issue: Issue, repos: list[Repository]) -> None:
         body = issue.body or ""
         try:
             spec = campaign_from_markdown(body)
@@ -136,8 +143,11 @@ class _Installation:
         # Discovery ran before the scope commands; they are replayed on its targets.
         campaign.overrides = {}
         included = {r.lower() for c in commands if c.name == "include" for r in c.repos}
-        scanned = [r for r in repos if in_scope(spec, r) or r.lower() in included]
-        store_discovery(self.services, self.session, campaign, scan(self.gh, spec, scanned))
+        scanned = [
+            r for r in repos if in_scope(spec, r.full_name) or r.full_name.lower() in included
+        ]
+        found = scan(self.gh, spec, scanned, partial(keep, self.session))
+        store_discovery(self.services, self.session, campaign, found)
         for item in accepted:
             self._replay_scope(campaign, item)
         campaign.state = _replayed_state(campaign, commands, issue)
@@ -145,7 +155,7 @@ class _Installation:
             if command.name == "start" and command.batch is not None:
                 campaign.batch_size = command.batch
         for other in repos:
-            self._pull_requests(campaign, other, issue, branch_name(spec))
+            self._pull_requests(campaign, other.full_name, issue, branch_name(spec))
         self.session.flush()
         request_dashboard_refresh(self.services, self.session, campaign)
 

@@ -136,6 +136,7 @@ class Target(Base):
     pr_number: Mapped[int | None]
     head_sha: Mapped[str | None] = mapped_column(String(64))
     base_sha: Mapped[str | None] = mapped_column(String(64))
+    default_branch: Mapped[str | None] = mapped_column(String(255))
     spec_hash: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str | None] = mapped_column(String(255))
@@ -221,3 +222,21 @@ class AgentTask(Base):
     commit_sha: Mapped[str | None] = mapped_column(String(40))
     usage: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     """``bot.agent.CampaignUsage.to_dict()`` of this one task."""
+
+
+class RepoSnapshotRow(Base):
+    """A repository's text files at one commit, compressed, kept from discovery for the PR job.
+
+    A commit's files never change, so a snapshot is valid for as long as it is
+    kept; only the newest per repository is kept.
+    """
+
+    __tablename__ = "repo_snapshots"
+    __table_args__ = (UniqueConstraint("repo", "commit_sha"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repo: Mapped[str] = mapped_column(String(255), index=True)
+    commit_sha: Mapped[str] = mapped_column(String(40))
+    files: Mapped[bytes] = mapped_column(LargeBinary)
+    """``zlib``-compressed JSON object of path → text."""
+    stored_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from huey import MemoryHuey
+from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app, register_commands
+from bot.service.context import AppServices
 from bot.settings import SettingsError, get_settings
 
 PEM = (
@@ -117,3 +120,32 @@ def test_serve_refuses_to_start_without_its_secrets() -> None:
     assert result.exit_code == 2
     assert "GODWIT_WEBHOOK_SECRET" in result.output
     assert "GODWIT_APP_ID" in result.output
+
+
+def test_campaign_timings_reach_the_services(monkeypatch: pytest.MonkeyPatch) -> None:
+    configure(
+        monkeypatch,
+        GODWIT_APP_ID="912233",
+        GODWIT_PRIVATE_KEY=PEM,
+        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
+        GODWIT_STALE_DAYS="3",
+        GODWIT_DASHBOARD_DELAY="12.5",
+    )
+
+    services = AppServices.from_settings(
+        get_settings(), sessions=sessionmaker(), huey=MemoryHuey("settings-test")
+    )
+
+    assert (services.stale_days, services.dashboard_delay) == (3, 12.5)
+
+
+def test_a_nudge_after_zero_days_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    configure(
+        monkeypatch,
+        GODWIT_APP_ID="912233",
+        GODWIT_PRIVATE_KEY=PEM,
+        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
+        GODWIT_STALE_DAYS="0",
+    )
+    with pytest.raises(SettingsError, match="GODWIT_STALE_DAYS"):
+        get_settings()

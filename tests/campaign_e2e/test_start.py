@@ -96,3 +96,57 @@ def test_a_worker_dying_between_branch_and_pull_request_leaves_one_pull_request(
     assert list(commit.parents) == [base]  # the retry reused the branch: one commit on main
     assert world.audit_actions().count("branch.written") == 4  # one per repository, no rewrite
     assert world.targets()["acme-bq-jobs"] == "pr_open"
+
+
+CONTENT_READS = ("/tarball/", "/git/blobs/", "/git/trees/", "/contents/")
+
+
+def content_reads(world: World) -> list[str]:
+    return [
+        r.path
+        for r in world.sandbox.requests.records()
+        if r.method == "GET" and any(part in r.path for part in CONTENT_READS)
+    ]
+
+
+def test_pull_requests_are_built_from_the_files_discovery_read(world: World) -> None:
+    number = world.open_campaign()
+    # Discovery read each repository once, as a single tarball.
+    reads = content_reads(world)
+    assert all("/tarball/" in path for path in reads)
+    assert len(reads) == len(set(reads)) == 6
+    world.sandbox.requests.clear()
+
+    world.command(number, "/migrate start")
+
+    assert len(world.pulls()) == 4
+    assert content_reads(world) == []
+
+
+def test_a_default_branch_that_moved_after_discovery_is_read_again_and_planned_there(
+    world: World,
+) -> None:
+    number = world.open_campaign()
+    added = "jobs/weekly_top.sql"
+    moved = world.sandbox.push(
+        "acme/acme-bq-jobs",
+        "main",
+        {added: "SELECT user_id FROM `legacy-proj.music.plays_v1`\n"},
+        author="bruno-jobs",
+    )
+    world.sandbox.requests.clear()
+
+    world.command(number, "/migrate start")
+
+    [bq] = [p for p in world.pulls() if p.repo == "acme/acme-bq-jobs"]
+    assert world.sandbox.read_file("acme/acme-bq-jobs", BRANCH, added) == (
+        b"SELECT user_id FROM `core-proj.music.plays_v2`\n"
+    )
+    meta = decode_meta(
+        world.sandbox.issue("acme/acme-bq-jobs", bq.number).body or "",
+        key=world.stack.app.webhook_secret.encode(),
+    )
+    assert meta is not None
+    assert meta.base_sha == moved
+    assert [path for path in content_reads(world) if "acme-bq-jobs" in path]
+    assert not [path for path in content_reads(world) if "acme-dbt-analytics" in path]

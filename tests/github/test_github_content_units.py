@@ -8,14 +8,19 @@ import tarfile
 import pytest
 
 from bot.github.commits import tree_entries
-from bot.github.content import decode_text, files_from_tarball
+from bot.github.content import decode_text, read_tarball
 
 TOP = "acme-etl-3f78685/"
 
 
-def tarball(members: dict[str, bytes]) -> bytes:
+SHA = "3f786850e387550fdab836ed7e6dc881de23001b"
+
+
+def tarball(members: dict[str, bytes], pax_headers: dict[str, str] | None = None) -> bytes:
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+    with tarfile.open(
+        fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers=pax_headers
+    ) as tar:
         folder = tarfile.TarInfo(TOP.rstrip("/"))
         folder.type = tarfile.DIRTYPE
         tar.addfile(folder)
@@ -49,7 +54,7 @@ def test_tarball_files_drop_the_top_folder_binaries_and_big_files() -> None:
             "data/huge.csv": b"x" * 2000,
         }
     )
-    files = files_from_tarball(archive, lambda path: True, max_file_bytes=1000)
+    _, files = read_tarball(archive, lambda path: True, max_file_bytes=1000)
     assert files == {
         "models/orders.sql": "select * from `acme.sales.orders`\n",
         "README.md": "# ETL\n",
@@ -58,8 +63,25 @@ def test_tarball_files_drop_the_top_folder_binaries_and_big_files() -> None:
 
 def test_tarball_files_only_wanted_paths() -> None:
     archive = tarball({"models/orders.sql": b"select 1\n", "README.md": b"# ETL\n"})
-    files = files_from_tarball(archive, lambda path: path.endswith(".sql"), max_file_bytes=1000)
+    _, files = read_tarball(archive, lambda path: path.endswith(".sql"), max_file_bytes=1000)
     assert files == {"models/orders.sql": "select 1\n"}
+
+
+@pytest.mark.parametrize(
+    ("headers", "commit"),
+    [
+        ({"comment": SHA}, SHA),  # what `git archive` writes for a commit
+        (None, None),  # an archive of a bare tree names no commit
+        ({"comment": "a release"}, None),
+    ],
+)
+def test_tarball_names_its_commit_in_the_global_pax_header(
+    headers: dict[str, str] | None, commit: str | None
+) -> None:
+    named, files = read_tarball(
+        tarball({"a.sql": b"select 1\n"}, headers), lambda path: True, max_file_bytes=1000
+    )
+    assert (named, files) == (commit, {"a.sql": "select 1\n"})
 
 
 def test_tree_entries_write_inline_and_delete_with_a_null_sha() -> None:

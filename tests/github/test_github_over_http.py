@@ -85,6 +85,25 @@ def test_snapshot_of_a_large_repository_reads_one_tarball(world: World) -> None:
     assert get_endpoints(world) == [*SNAPSHOT_START, "/repos/{owner}/{repo}/tarball/{ref}"]
 
 
+def test_snapshot_of_a_repository_of_known_moderate_size_is_one_tarball_request(
+    world: World,
+) -> None:
+    gh = world.app.installation_client(world.installation_id)
+    snapshot = read_snapshot(gh, "acme", "etl", "main", size_kb=12)
+    assert snapshot.commit_sha == main_sha(world)
+    assert snapshot.files == TEXT_FILES
+    assert get_endpoints(world) == ["/repos/{owner}/{repo}/tarball/{ref}"]
+
+
+def test_snapshot_of_a_repository_too_big_for_one_archive_reads_the_tree_first(
+    world: World,
+) -> None:
+    gh = world.app.installation_client(world.installation_id)
+    snapshot = read_snapshot(gh, "acme", "etl", "main", size_kb=10_000_000)
+    assert snapshot.files == TEXT_FILES
+    assert get_endpoints(world)[:2] == SNAPSHOT_START[1:]
+
+
 def test_snapshot_of_wanted_files_skips_oversized_ones(world: World) -> None:
     gh = world.app.installation_client(world.installation_id)
     snapshot = read_snapshot(
@@ -257,7 +276,7 @@ def test_request_counts_match_what_github_saw(world: World) -> None:
     assert counts.total == len(world.requests())
     assert counts.by_endpoint == {
         ("POST", "/app/installations/{id}/access_tokens"): 1,
-        ("GET", "/repos/{owner}/{repo}/git/ref/{ref}"): 1,
+        # A new branch is not looked up first: creating it fails if it exists.
         ("GET", "/repos/{owner}/{repo}/git/commits/{sha}"): 1,
         ("POST", "/repos/{owner}/{repo}/git/trees"): 1,
         ("POST", "/repos/{owner}/{repo}/git/commits"): 1,

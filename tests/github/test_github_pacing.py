@@ -37,8 +37,8 @@ def pacer(clock: FakeClock, interval: float = 1.0, **budget: int) -> Pacer:
         ("GET", "/repos/acme/etl/git/trees/main", False, False),
         ("POST", "/repos/acme/etl/pulls", True, True),
         ("POST", "/repos/acme/etl/git/trees", True, True),
-        ("PATCH", "/repos/acme/etl/git/refs/heads/godwit/x", True, False),
-        ("DELETE", "/repos/acme/etl/git/refs/heads/godwit/x", True, False),
+        ("PATCH", "/repos/acme/etl/git/refs/heads/godwit/x", True, True),
+        ("DELETE", "/repos/acme/etl/git/refs/heads/godwit/x", True, True),
         ("POST", "/app/installations/42/access_tokens", False, False),
         ("POST", "/app-manifests/abc123/conversions", False, False),
     ],
@@ -116,5 +116,15 @@ def test_hourly_budget_reschedules_instead_of_blocking() -> None:
             clock.now += 10
     with pytest.raises(RescheduleJob) as raised, paced.mutation(content=True):
         pass
-    # The first creation (t=1000) leaves the hour at 4600; it is now 1020.
-    assert raised.value.after_seconds == 3580.0
+    # The first creation was answered at t=1010 and leaves the hour at 4610; it is now 1020.
+    assert raised.value.after_seconds == 3590.0
+
+
+def test_a_creation_counts_from_its_answer_so_it_never_leaves_the_window_before_githubs() -> None:
+    clock = FakeClock()
+    paced = pacer(clock, interval=0.0, per_minute=1, per_hour=100)
+    with paced.mutation(content=True):
+        clock.now += 5  # a slow answer: GitHub may have counted it as late as t=1005
+    with paced.mutation(content=True):
+        pass
+    assert clock.sleeps == [60.0]

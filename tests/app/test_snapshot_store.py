@@ -1,0 +1,65 @@
+"""Kept repository snapshots on SQLite and PostgreSQL: by commit, newest only, bounded, pruned."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from bot.store import snapshots
+from bot.store.models import RepoSnapshotRow
+from bot.store.snapshots import keep_snapshot, kept_snapshot, prune_snapshots
+
+OLD, NEW = "1" * 40, "2" * 40
+FILES = {"jobs/daily.sql": "SELECT play_id FROM `legacy-proj.music.plays_v1`\n", "ß.md": "ünï\n"}
+
+
+def test_a_kept_snapshot_comes_back_for_its_commit_only(engine: Engine) -> None:
+    with Session(engine) as session:
+        assert keep_snapshot(session, "acme/Radio", OLD, FILES) is True
+        session.commit()
+    with Session(engine) as session:
+        assert kept_snapshot(session, "acme/radio", OLD) == FILES
+        assert kept_snapshot(session, "acme/radio", NEW) is None
+        assert kept_snapshot(session, "acme/other", OLD) is None
+
+
+def test_keeping_a_newer_commit_replaces_the_older_one(engine: Engine) -> None:
+    with Session(engine) as session:
+        keep_snapshot(session, "acme/radio", OLD, FILES)
+        keep_snapshot(session, "acme/radio", NEW, {"a.sql": "SELECT 1\n"})
+        keep_snapshot(session, "acme/jobs", OLD, FILES)
+        session.commit()
+        assert kept_snapshot(session, "acme/radio", OLD) is None
+        assert kept_snapshot(session, "acme/radio", NEW) == {"a.sql": "SELECT 1\n"}
+        assert session.scalar(select(func.count()).select_from(RepoSnapshotRow)) == 2
+
+
+def test_a_snapshot_too_big_to_keep_is_refused_and_the_old_one_stays(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshots, "MAX_KEPT_BYTES", 64)
+    with Session(engine) as session:
+        keep_snapshot(session, "acme/radio", OLD, {"a.sql": "x"})
+        huge = {f"f{n}.sql": f"SELECT {n * 7919}\n" for n in range(50)}
+        assert keep_snapshot(session, "acme/radio", NEW, huge) is False
+        session.commit()
+        assert kept_snapshot(session, "acme/radio", NEW) is None
+        assert kept_snapshot(session, "acme/radio", OLD) == {"a.sql": "x"}
+
+
+def test_pruning_drops_snapshots_stored_before_the_cut(engine: Engine) -> None:
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        keep_snapshot(session, "acme/radio", OLD, FILES)
+        keep_snapshot(session, "acme/jobs", NEW, FILES)
+        for row in session.scalars(select(RepoSnapshotRow)):
+            if row.repo == "acme/radio":
+                row.stored_at = now - timedelta(days=8)
+        session.commit()
+        assert prune_snapshots(session, now - timedelta(days=7)) == 1
+        session.commit()
+        assert kept_snapshot(session, "acme/radio", OLD) is None
+        assert kept_snapshot(session, "acme/jobs", NEW) == FILES
