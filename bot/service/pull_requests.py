@@ -201,6 +201,15 @@ def _open(services: AppServices, session: Session, campaign: Campaign, target: T
         if pull is None:
             head, written = resume_branch(ops.gh, proposal, existing.actual)
             pull = _create(services, session, ops, campaign, target, proposal, head, written)
+        else:  # an earlier attempt opened it and died before recording it
+            add_audit_entry(
+                session,
+                action="pull_request.adopted",
+                installation_id=campaign.installation_id,
+                repo=target.repo,
+                target_url=pull.html_url,
+                target_number=pull.number,
+            )
     else:
         pull = _create(services, session, ops, campaign, target, proposal, head, True)
     reviewers = finish_pull(ops, proposal, pull)

@@ -150,3 +150,28 @@ def test_a_default_branch_that_moved_after_discovery_is_read_again_and_planned_t
     assert meta.base_sha == moved
     assert [path for path in content_reads(world) if "acme-bq-jobs" in path]
     assert not [path for path in content_reads(world) if "acme-dbt-analytics" in path]
+
+
+def test_a_worker_dying_right_after_the_pull_request_adopts_it_on_the_retry(world: World) -> None:
+    number = world.open_campaign()
+    # Labelling fails once: the PR exists on GitHub, but the job's record of it was rolled back.
+    world.sandbox.faults.add(
+        FaultRule(
+            kind="error",
+            status=403,
+            method="POST",
+            path=r"/repos/acme/acme-bq-jobs/issues/\d+/labels$",
+        )
+    )
+
+    world.command(number, "/migrate start")
+
+    assert world.sandbox.faults.injected
+    pulls = [p for p in world.pulls() if p.repo == "acme/acme-bq-jobs"]
+    assert len(pulls) == 1
+    labels = world.sandbox.issue("acme/acme-bq-jobs", pulls[0].number).labels
+    assert sorted(label.name for label in labels) == ["godwit", "godwit:plays-v2"]
+    # The first attempt's record was rolled back with it; the retry adopted its PR.
+    assert world.audit_actions().count("pull_request.created") == 3
+    assert world.audit_actions().count("pull_request.adopted") == 1
+    assert world.targets()["acme-bq-jobs"] == "pr_open"
