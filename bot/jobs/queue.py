@@ -10,10 +10,11 @@ import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
 from redis import ConnectionPool
@@ -22,6 +23,7 @@ from sqlalchemy import make_url
 from bot.jobs.errors import RepositoryBusyError
 from bot.jobs.priority import Foreground
 from bot.jobs.tasks import DeliveryProcessor
+from bot.store.deliveries import claim_stranded
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,9 @@ FOREGROUND_WAIT_SECONDS = 0.5
 """The longest a job waits for a quiet intake, so jobs still progress under steady load."""
 BUSY_RETRY_SECONDS = 1.0
 """When the repository is locked, look again after this long (huey's scheduler ticks at 1 s)."""
+STRANDED_AFTER = timedelta(minutes=15)
+"""A delivery never run this long after it was stored is taken as never queued."""
+SWEEP_SCHEDULE = crontab(minute="*/5")
 
 
 def create_huey(url: str, *, name: str = QUEUE_NAME) -> Huey:
@@ -68,9 +73,22 @@ class JobQueue:
             context=True,
             name="process_delivery",
         )(self._run)
+        huey.periodic_task(SWEEP_SCHEDULE, name="requeue_stranded_deliveries")(
+            self.requeue_stranded
+        )
 
     def enqueue_delivery(self, delivery_id: str) -> None:
         self._process_delivery(delivery_id)
+
+    def requeue_stranded(self, now: datetime | None = None) -> int:
+        """Queue deliveries stranded by a process that died between storing and queueing them."""
+        moment = now or datetime.now(UTC)
+        with self._processor.sessions() as session:
+            stranded = claim_stranded(session, moment - STRANDED_AFTER, moment)
+        for delivery_id in stranded:
+            logger.warning("delivery %s was never queued; queueing it now", delivery_id)
+            self.enqueue_delivery(delivery_id)
+        return len(stranded)
 
     def pending(self) -> int:
         """Jobs waiting for a worker; also a cheap probe that the queue's storage answers."""

@@ -6,6 +6,8 @@ delivery is redelivered, so a second insert means "already have it".
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -53,3 +55,28 @@ def finish_delivery(
         .values(status=status, error=error)
     )
     session.commit()
+
+
+def claim_stranded(session: Session, received_before: datetime, now: datetime) -> list[str]:
+    """Delivery ids stored before ``received_before`` that no worker ever ran, marked as re-queued.
+
+    A process that dies between storing a delivery and queueing it leaves such a
+    row. The mark makes the sweep queue each one once at most: one still waiting
+    in a long queue runs twice, and its second run finds it processed.
+    """
+    ids = list(
+        session.scalars(
+            select(Delivery.delivery_id).where(
+                Delivery.status == PENDING,
+                Delivery.attempts == 0,
+                Delivery.requeued_at.is_(None),
+                Delivery.received_at < received_before,
+            )
+        )
+    )
+    if ids:
+        session.execute(
+            update(Delivery).where(Delivery.delivery_id.in_(ids)).values(requeued_at=now)
+        )
+    session.commit()
+    return ids

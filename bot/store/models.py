@@ -169,6 +169,8 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    requeued_at: Mapped[datetime | None]
+    """When the sweep queued a delivery stranded between store and queue; once at most."""
 
 
 class AuditEntry(Base):

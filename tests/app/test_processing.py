@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from bot.jobs.errors import TransientError
 from bot.jobs.queue import running
 from bot.store.audit import audit_entries
 from bot.store.db import create_engine_for, session_factory, upgrade_database
-from bot.store.deliveries import FAILED, PENDING, PROCESSED
+from bot.store.deliveries import FAILED, PENDING, PROCESSED, record_delivery
 from bot.store.installations import active_repositories, get_installation
 from bot.store.models import Delivery
 from handlers.routing import EventContext, Router
@@ -239,3 +241,31 @@ def test_postgres_and_redis_together_process_each_delivery_once(
     finally:
         queue.huey.flush()
         engine.dispose()
+
+
+def test_a_delivery_stored_but_never_queued_is_swept_into_the_queue_once(
+    queues: Queues,
+) -> None:
+    """The process died between storing the delivery and queueing it."""
+    queue = queues.build()
+    received = datetime.now(UTC)
+    with session_factory(queues.engine)() as session:
+        for number, delivery_id in enumerate(("stranded", "fresh"), start=1):
+            payload = json.dumps(issues_event(number=number)).encode()
+            record_delivery(
+                session, delivery_id=delivery_id, event="issues", action="opened", payload=payload
+            )
+        session.execute(
+            update(Delivery)
+            .where(Delivery.delivery_id == "stranded")
+            .values(received_at=received - timedelta(hours=1))
+        )
+        session.commit()
+
+    assert queue.requeue_stranded(received) == 1  # "fresh" may still be on its way
+    assert queue.requeue_stranded(received) == 0  # once at most
+    assert queue.pending() == 1
+    with running(queue.consumer(workers=1)):
+        wait_for(lambda: statuses(queues.engine)[0] == (PROCESSED, 1))
+    with session_factory(queues.engine)() as session:
+        assert [e.target_number for e in audit_entries(session)] == [1]

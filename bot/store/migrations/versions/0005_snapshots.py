@@ -1,4 +1,4 @@
-"""Repository snapshots kept between discovery and the PR job; each target's default branch."""
+"""Snapshots kept from discovery for the PR job; targets' default branch; delivery re-queueing."""
 
 from __future__ import annotations
 
@@ -28,9 +28,13 @@ def upgrade() -> None:
     op.create_index(op.f("ix_repo_snapshots_stored_at"), "repo_snapshots", ["stored_at"])
     with op.batch_alter_table("targets") as batch:
         batch.add_column(sa.Column("default_branch", sa.String(length=255), nullable=True))
+    with op.batch_alter_table("deliveries") as batch:
+        batch.add_column(sa.Column("requeued_at", TIMESTAMP, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("deliveries") as batch:
+        batch.drop_column("requeued_at")
     with op.batch_alter_table("targets") as batch:
         batch.drop_column("default_branch")
     op.drop_index(op.f("ix_repo_snapshots_stored_at"), table_name="repo_snapshots")
