@@ -30,6 +30,10 @@ def blob_url(web_base: str, repo: str, ref: str, path: str, line: int | None = N
     return url if line is None else f"{url}#L{line}"
 
 
+def commit_url(web_base: str, repo: str, sha: str) -> str:
+    return f"{web_base.rstrip('/')}/{repo}/commit/{sha}"
+
+
 def fence(text: str) -> str:
     """A backtick fence longer than any backtick run inside ``text``, so code cannot close it."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)

@@ -7,7 +7,7 @@ from functools import partial
 
 from bot.campaign import Campaign, spec_hash
 from bot.campaigns.commands import COMMANDS, Context
-from bot.campaigns.links import MAX_BODY, IssueRef, blob_url
+from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, commit_url
 from bot.campaigns.mapping import applied_rows, tables_changed
 from bot.campaigns.meta import PrMeta, encode_meta
 from bot.engine.plan import RepoPlan
@@ -42,6 +42,14 @@ def commit_message(campaign: Campaign, plan: RepoPlan, issue: IssueRef) -> str:
 
 
 @dataclass(frozen=True)
+class AgentMigration:
+    """The agent's commit that migrated guarded files; their guardrails are done, pending review."""
+
+    commit_sha: str
+    paths: frozenset[str]
+
+
+@dataclass(frozen=True)
 class PullRequestTarget:
     """Where the PR goes: the repository, its base commit and the campaign issue."""
 
@@ -51,16 +59,29 @@ class PullRequestTarget:
     web_base: str  # e.g. https://github.com, or a GitHub Enterprise Server host
 
 
-def pr_body(campaign: Campaign, plan: RepoPlan, target: PullRequestTarget, *, key: bytes) -> str:
-    """The PR description; ``key`` signs its metadata marker (see ``bot.campaigns.meta``)."""
+def pr_body(
+    campaign: Campaign,
+    plan: RepoPlan,
+    target: PullRequestTarget,
+    *,
+    key: bytes,
+    agent: AgentMigration | None = None,
+) -> str:
+    """The PR description; ``key`` signs its metadata marker (see ``bot.campaigns.meta``).
+
+    ``agent`` marks the guardrails of the files the agent migrated as done, so
+    the description keeps matching the branch after the agent's commit.
+    """
     branch = branch_name(campaign)
     changed = [f for f in plan.files if f.changed]
+    migrated = agent.paths if agent is not None else frozenset()
     guardrails = [
         {
             "path": file.path,
             "line": g.line,
             "reason": g.reason,
             "url": blob_url(target.web_base, target.repo, branch, file.path, g.line),
+            "migrated": file.path in migrated,
         }
         for file, g in plan.guardrails
     ]
@@ -103,6 +124,12 @@ def pr_body(campaign: Campaign, plan: RepoPlan, target: PullRequestTarget, *, ke
         issue=str(target.issue),
         issue_url=target.issue.url(target.web_base),
         meta=encode_meta(meta, key=key),
+        agent=agent,
+        agent_url=(
+            commit_url(target.web_base, target.repo, agent.commit_sha)
+            if agent is not None
+            else None
+        ),
     )
     text = body(listed=len(changed))
     if len(text) <= MAX_BODY:

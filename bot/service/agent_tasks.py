@@ -44,7 +44,8 @@ from bot.agent.budget import HOUR
 from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.commands import Context, parse_command
 from bot.campaigns.events import Pushed
-from bot.campaigns.pr import branch_name
+from bot.campaigns.links import IssueRef
+from bot.campaigns.pr import AgentMigration, PullRequestTarget, branch_name, pr_body
 from bot.campaigns.states import PrStatus
 from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT
 from bot.engine.model import Framework
@@ -121,6 +122,10 @@ def after_pr_opened(
         target.guardrails = sum(
             remaining_guardrails(outcome.changes.get(path, text)) for path, text in guarded.items()
         ) + sum(len(f.guardrails) for f in plan.files if f.path not in guarded)
+        migrated = frozenset(
+            path for path, text in outcome.changes.items() if remaining_guardrails(text) == 0
+        )
+        run.describe(plan, AgentMigration(sha, migrated))
     run.finish("migrate", trigger, head, started, outcome, sha, url=target.pr_url)
 
 
@@ -328,6 +333,18 @@ class AgentRun:
         self.target.head_sha = sha
         record_events(self.target, [Pushed(self.services.now(), sha, by_human=False)])
         return sha
+
+    def describe(self, plan: RepoPlan, agent: AgentMigration) -> None:
+        """Re-render the PR description so its guardrail list matches the branch again."""
+        assert self.target.base_sha is not None  # recorded before the PR was opened
+        where = PullRequestTarget(
+            self.target.repo,
+            self.target.base_sha,
+            IssueRef(self.campaign.repo, self.campaign.issue_number),
+            self.services.web_base,
+        )
+        body = pr_body(self.spec, plan, where, key=self.services.meta_key, agent=agent)
+        self.ops.update_pull_body(self.target.repo, self.pr_number, body)
 
     def _answer(self, request: ReviewRequest, reply: str) -> None:
         owner, name = split_repo(self.target.repo)

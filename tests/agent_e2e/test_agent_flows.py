@@ -148,6 +148,14 @@ def test_guarded_scio_pipeline_is_migrated_in_a_second_commit(agent: AgentWorld)
         .replace(MAP_OLD, MAP_NEW)
     )
     assert agent.target(SCIO).guardrails == 0
+    body = agent.sandbox.issue(f"{ORG}/{SCIO}", number).body or ""
+    guardrail_items = [line for line in body.splitlines() if line.startswith("- [")]
+    assert guardrail_items
+    assert all(
+        line.startswith("- [x]") and line.endswith("(migrated by the agent)")
+        for line in guardrail_items
+    )
+    assert f"/commit/{second.sha})" in body
     [task] = agent.agent_tasks(SCIO)
     assert (task.kind, task.stop_reason, task.commit_sha) == ("migrate", "finished", second.sha)
     assert task.usage["tasks"] == 1
@@ -162,6 +170,9 @@ def test_an_unverified_or_declined_migration_leaves_the_guardrails(agent: AgentW
     [only] = agent.commits(ROYALTIES, number)
     assert "-- godwit:" in agent.file(ROYALTIES, only.sha, "jobs/premium_payouts/query.sql")
     assert agent.target(ROYALTIES).guardrails == 3
+    body = agent.sandbox.issue(f"{ORG}/{ROYALTIES}", number).body or ""
+    assert "- [x]" not in body
+    assert body.count("- [ ] [`") == 3
     [task] = agent.agent_tasks(ROYALTIES)
     assert (task.kind, task.commit_sha) == ("migrate", None)
 

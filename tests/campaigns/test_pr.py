@@ -18,6 +18,7 @@ from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, fence
 from bot.campaigns.mapping import MappingRow, applied_rows, hunks
 from bot.campaigns.meta import PrMeta, decode_meta, encode_meta
 from bot.campaigns.pr import (
+    AgentMigration,
     PullRequestTarget,
     branch_name,
     commit_message,
@@ -114,6 +115,33 @@ def test_pr_body(campaign: Campaign, plan: RepoPlan) -> None:
         base_sha=BASE_SHA,
         issue="acme/campaigns#7",
     )
+
+
+def test_guardrails_the_agent_migrated_are_ticked_with_its_commit(
+    campaign: Campaign, plan: RepoPlan
+) -> None:
+    sha = "c0ffee" + "0" * 34
+    migrated = AgentMigration(sha, frozenset({"jobs/premium.sql"}))
+    lines = pr_body(campaign, plan, TARGET, key=KEY, agent=migrated).splitlines()
+    assert (
+        "- [x] [`jobs/premium.sql` line 3]"
+        "(https://github.com/acme/radio/blob/godwit/plays-v2/jobs/premium.sql#L3): "
+        "is_premium has no equivalent in core-proj.music.plays_v2 (migrated by the agent)"
+    ) in lines
+    assert any(
+        line.startswith(
+            f"Godwit's agent then migrated the ones ticked below in commit "
+            f"[c0ffee0](https://github.com/acme/radio/commit/{sha})"
+        )
+        for line in lines
+    )
+    untouched = pr_body(campaign, plan, TARGET, key=KEY, agent=AgentMigration(sha, frozenset()))
+    assert "- [ ] [`jobs/premium.sql` line 3]" in untouched
+    guardrails = lines.index("### Guardrails: your judgment is needed")
+    verification = lines.index("### Verification")
+    assert [line for line in lines[guardrails:verification] if line.startswith("- [")] == [
+        line for line in lines if line.startswith("- [x]")
+    ]
 
 
 def test_only_rows_whose_column_appears_are_listed(campaign: Campaign) -> None:
