@@ -91,7 +91,9 @@ def scaled_pacers(time_scale: float) -> None:
         time.sleep(seconds / time_scale)
 
     use_pacer_factory(
-        lambda interval: Pacer(interval, clock=clock, sleep=sleep, max_blocking_wait=float("inf"))
+        lambda scope, interval: Pacer(
+            interval, clock=clock, sleep=sleep, max_blocking_wait=float("inf")
+        )
     )
 
 

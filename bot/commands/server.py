@@ -14,11 +14,14 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from redis import Redis
 from sqlalchemy import Engine
 
 import handlers
+from bot.github.pacing import use_pacer_factory
+from bot.github.shared_pacing import redis_pacers
 from bot.jobs.priority import Foreground
-from bot.jobs.queue import JobQueue, create_huey, running
+from bot.jobs.queue import JobQueue, create_huey, is_redis_url, running
 from bot.jobs.tasks import DeliveryProcessor
 from bot.service.context import AppServices
 from bot.settings import Settings, SettingsError, get_settings
@@ -44,7 +47,13 @@ class Services:
 
 
 def connect(settings: Settings) -> Services:
-    """Migrate the store to the newest schema, then wire the queue to the handlers."""
+    """Migrate the store to the newest schema, then wire the queue to the handlers.
+
+    Workers sharing a Redis queue may run on several machines, so they pace
+    their GitHub mutations through that Redis too.
+    """
+    if is_redis_url(settings.queue_url):
+        use_pacer_factory(redis_pacers(Redis.from_url(settings.queue_url)))
     upgrade_database(settings.database_url)
     engine = create_engine_for(settings.database_url)
     sessions = session_factory(engine)

@@ -15,7 +15,7 @@ from githubkit import GitHub
 from githubkit.auth import BaseAuthStrategy
 from githubkit.cache import BaseCacheStrategy
 
-from bot.github.pacing import Pacer
+from bot.github.pacing import MutationPacer
 from bot.github.retry import DEFAULT_RETRY_POLICY, RetryPolicy, retry_decision
 from bot.github.transport import AsyncGodwitTransport, GodwitTransport
 
@@ -60,7 +60,7 @@ def build_github(
     auth: A,
     *,
     base_url: str,
-    pacer: Pacer | None = None,
+    pacer: MutationPacer | None = None,
     retry: RetryPolicy = DEFAULT_RETRY_POLICY,
     cache_strategy: BaseCacheStrategy | None = None,
     timeout: float = 30.0,

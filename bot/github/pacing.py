@@ -13,9 +13,15 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    asynccontextmanager,
+    contextmanager,
+)
 from dataclasses import dataclass
+from typing import Protocol
 
 import anyio
 
@@ -52,11 +58,61 @@ class ContentBudget:
 GITHUB_CONTENT_BUDGET = ContentBudget()
 
 
+def budget_wait(created: Sequence[float], now: float, budget: ContentBudget) -> float:
+    """How long until one more creation fits both windows; ``created`` is sorted, oldest first."""
+    recent = [t for t in created if t > now - 3600]
+    waits = [0.0]
+    if len(recent) >= budget.per_hour:
+        waits.append(recent[-budget.per_hour] + 3600 - now)
+    last_minute = [t for t in recent if t > now - 60]
+    if len(last_minute) >= budget.per_minute:
+        waits.append(last_minute[-budget.per_minute] + 60 - now)
+    return max(waits)
+
+
+def turn_wait(
+    now: float,
+    last_done: float | None,
+    interval: float,
+    created: Sequence[float],
+    budget: ContentBudget,
+    *,
+    content: bool,
+) -> float:
+    """The wait before a mutation may start: the gap after the last one, and the budget."""
+    gap = 0.0 if last_done is None else last_done + interval - now
+    return max(gap, budget_wait(created, now, budget) if content else 0.0)
+
+
+class MutationPacer(Protocol):
+    """What the transport needs: a turn per mutation, for threads and for event loops."""
+
+    def mutation(self, *, content: bool) -> AbstractContextManager[None]: ...
+
+    def async_mutation(self, *, content: bool) -> AbstractAsyncContextManager[None]: ...
+
+
+@asynccontextmanager
+async def turn_in_thread(turn: AbstractContextManager[None]) -> AsyncIterator[None]:
+    """Take a blocking turn from an event loop: awaited in a thread, never blocking the loop.
+
+    Taking the turn is shielded from cancellation, so a cancelled request
+    still hands the turn back instead of holding it forever.
+    """
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(turn.__enter__)
+    try:
+        yield
+    finally:
+        turn.__exit__(None, None, None)
+
+
 class Pacer:
     """Serialises one installation's mutations with at least ``interval`` seconds between them.
 
     The gap runs from the end of one mutation to the start of the next. ``clock``
-    and ``sleep`` are injectable so the rules are tested without waiting.
+    and ``sleep`` are injectable so the rules are tested without waiting. It
+    paces the threads of one process; ``bot.github.shared_pacing`` paces several.
     """
 
     def __init__(
@@ -77,26 +133,16 @@ class Pacer:
         self._last_done: float | None = None
         self._created: deque[float] = deque()
 
-    def _budget_wait(self, now: float) -> float:
-        while self._created and self._created[0] <= now - 3600:
-            self._created.popleft()
-        waits = [0.0]
-        if len(self._created) >= self.budget.per_hour:
-            waits.append(self._created[-self.budget.per_hour] + 3600 - now)
-        last_minute = [t for t in self._created if t > now - 60]
-        if len(last_minute) >= self.budget.per_minute:
-            waits.append(last_minute[-self.budget.per_minute] + 60 - now)
-        return max(waits)
-
-    def _wait(self, now: float, content: bool) -> float:
-        gap = 0.0 if self._last_done is None else self._last_done + self.interval - now
-        return max(gap, self._budget_wait(now) if content else 0.0)
-
     @contextmanager
     def mutation(self, *, content: bool) -> Iterator[None]:
         """Hold the installation's turn for one mutation; raise ``RescheduleJob`` for long waits."""
         with self._lock:
-            wait = self._wait(self._clock(), content)
+            now = self._clock()
+            while self._created and self._created[0] <= now - 3600:
+                self._created.popleft()
+            wait = turn_wait(
+                now, self._last_done, self.interval, self._created, self.budget, content=content
+            )
             if wait > self.max_blocking_wait:
                 raise RescheduleJob(wait, "GitHub content-creation budget used up")
             if wait > 0:
@@ -110,39 +156,37 @@ class Pacer:
                 if content:
                     self._created.append(self._last_done)
 
-    @asynccontextmanager
-    async def async_mutation(self, *, content: bool) -> AsyncIterator[None]:
-        """``mutation`` for event loops: the turn is awaited in a thread, never blocking the loop.
-
-        Taking the turn is shielded from cancellation, so a cancelled request
-        still hands the turn back instead of holding it forever.
-        """
-        turn = self.mutation(content=content)
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(turn.__enter__)
-        try:
-            yield
-        finally:
-            turn.__exit__(None, None, None)
+    def async_mutation(self, *, content: bool) -> AbstractAsyncContextManager[None]:
+        return turn_in_thread(self.mutation(content=content))
 
 
-_pacers: dict[tuple[str, float], Pacer] = {}
+PacerFactory = Callable[[str, float], MutationPacer]
+"""Builds the pacer of one scope (API URL and installation) with a given interval."""
+
+_pacers: dict[tuple[str, float], MutationPacer] = {}
 _pacers_lock = threading.Lock()
-_new_pacer: Callable[[float], Pacer] = Pacer
 
 
-def use_pacer_factory(factory: Callable[[float], Pacer]) -> None:
-    """Build the pacers ``pacer_for`` creates from now on with ``factory(interval)``.
+def _process_pacer(scope: str, interval: float) -> MutationPacer:
+    return Pacer(interval)
 
-    A benchmark against the sandbox's scaled clock passes pacers that keep time
-    on that same clock, so a simulated hour of budget takes a real minute.
+
+_new_pacer: PacerFactory = _process_pacer
+
+
+def use_pacer_factory(factory: PacerFactory) -> None:
+    """Build the pacers ``pacer_for`` creates from now on with ``factory(scope, interval)``.
+
+    Workers on several machines pass pacers that share their state in Redis; a
+    benchmark against the sandbox's scaled clock passes pacers that keep time on
+    that same clock, so a simulated hour of budget takes a real minute.
     """
     global _new_pacer
     with _pacers_lock:
         _new_pacer = factory
 
 
-def pacer_for(scope: str, interval: float) -> Pacer:
+def pacer_for(scope: str, interval: float) -> MutationPacer:
     """The process-wide pacer of one installation (``scope`` names API URL and installation).
 
     Every client built for the same installation with the same interval shares
@@ -151,5 +195,5 @@ def pacer_for(scope: str, interval: float) -> Pacer:
     with _pacers_lock:
         key = (scope, interval)
         if key not in _pacers:
-            _pacers[key] = _new_pacer(interval)
+            _pacers[key] = _new_pacer(scope, interval)
         return _pacers[key]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import httpx
 
 from bot.github.metrics import record_request
-from bot.github.pacing import Pacer, creates_content, is_paced
+from bot.github.pacing import MutationPacer, creates_content, is_paced
 
 
 def relative_path(url: httpx.URL, api_path: str) -> str:
@@ -22,7 +22,9 @@ def relative_path(url: httpx.URL, api_path: str) -> str:
 class GodwitTransport(httpx.BaseTransport):
     """Wrap ``inner`` so requests are counted and, with a ``pacer``, mutations take turns."""
 
-    def __init__(self, inner: httpx.BaseTransport, *, api_path: str, pacer: Pacer | None) -> None:
+    def __init__(
+        self, inner: httpx.BaseTransport, *, api_path: str, pacer: MutationPacer | None
+    ) -> None:
         self._inner = inner
         self._api_path = "/" + api_path.strip("/")
         self._pacer = pacer
@@ -43,7 +45,7 @@ class AsyncGodwitTransport(httpx.AsyncBaseTransport):
     """``GodwitTransport`` for githubkit's ``async_`` endpoints; shares the same pacers."""
 
     def __init__(
-        self, inner: httpx.AsyncBaseTransport, *, api_path: str, pacer: Pacer | None
+        self, inner: httpx.AsyncBaseTransport, *, api_path: str, pacer: MutationPacer | None
     ) -> None:
         self._inner = inner
         self._api_path = "/" + api_path.strip("/")

@@ -39,10 +39,14 @@ STRANDED_AFTER = timedelta(minutes=15)
 SWEEP_SCHEDULE = crontab(minute="*/5")
 
 
+def is_redis_url(url: str) -> bool:
+    return urlsplit(url).scheme in {"redis", "rediss", "unix"}
+
+
 def create_huey(url: str, *, name: str = QUEUE_NAME) -> Huey:
     """``sqlite:///path`` selects SqliteHuey, ``redis://`` (or ``rediss://``) RedisHuey."""
     scheme = urlsplit(url).scheme
-    if scheme in {"redis", "rediss", "unix"}:
+    if is_redis_url(url):
         pool = ConnectionPool.from_url(url, socket_connect_timeout=5, socket_timeout=30)
         return RedisHuey(name, results=False, connection_pool=pool)
     if scheme == "sqlite":

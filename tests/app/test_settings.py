@@ -6,10 +6,15 @@ from pathlib import Path
 
 import pytest
 from huey import MemoryHuey
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy.orm import sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli import app, register_commands
+from bot.commands.server import connect
+from bot.github import pacing
+from bot.github.shared_pacing import RedisPacer
 from bot.service.context import AppServices
 from bot.settings import SettingsError, get_settings
 
@@ -149,3 +154,33 @@ def test_a_nudge_after_zero_days_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
     )
     with pytest.raises(SettingsError, match="GODWIT_STALE_DAYS"):
         get_settings()
+
+
+@pytest.mark.parametrize(
+    ("queue", "shared"), [("sqlite:///queue.db", False), ("redis://127.0.0.1:6379/0", True)]
+)
+def test_workers_on_a_redis_queue_pace_through_redis(
+    monkeypatch: pytest.MonkeyPatch, queue: str, shared: bool
+) -> None:
+    """Several machines share a Redis queue, so they must share the pacing too."""
+    if shared:
+        try:
+            Redis.from_url(queue).ping()
+        except RedisError:
+            pytest.skip("Redis is not listening on 127.0.0.1:6379")
+    monkeypatch.setattr(pacing, "_pacers", {})
+    monkeypatch.setattr(pacing, "_new_pacer", pacing._new_pacer)
+    configure(
+        monkeypatch,
+        GODWIT_APP_ID="912233",
+        GODWIT_PRIVATE_KEY=PEM,
+        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
+        GODWIT_QUEUE_URL=queue,
+        GODWIT_DATABASE_URL="sqlite:///godwit.db",
+    )
+
+    connect(get_settings())
+
+    made = pacing.pacer_for("https://api.github.com#1", 1.0)
+    assert isinstance(made, RedisPacer) is shared
+    assert isinstance(made, pacing.Pacer) is not shared
