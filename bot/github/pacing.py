@@ -84,6 +84,14 @@ def turn_wait(
     return max(gap, budget_wait(created, now, budget) if content else 0.0)
 
 
+def wait_for_turn(wait: float, max_blocking_wait: float, sleep: Callable[[float], None]) -> None:
+    """Sleep out a short wait; a longer one is too long to block a worker: ``RescheduleJob``."""
+    if wait > max_blocking_wait:
+        raise RescheduleJob(wait, "GitHub content-creation budget used up")
+    if wait > 0:
+        sleep(wait)
+
+
 class MutationPacer(Protocol):
     """What the transport needs: a turn per mutation, for threads and for event loops."""
 
@@ -143,10 +151,7 @@ class Pacer:
             wait = turn_wait(
                 now, self._last_done, self.interval, self._created, self.budget, content=content
             )
-            if wait > self.max_blocking_wait:
-                raise RescheduleJob(wait, "GitHub content-creation budget used up")
-            if wait > 0:
-                self._sleep(wait)
+            wait_for_turn(wait, self.max_blocking_wait, self._sleep)
             try:
                 yield
             finally:

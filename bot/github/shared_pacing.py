@@ -24,8 +24,8 @@ from bot.github.pacing import (
     PacerFactory,
     turn_in_thread,
     turn_wait,
+    wait_for_turn,
 )
-from bot.github.retry import RescheduleJob
 
 KEY_PREFIX = "godwit:pacing:"
 HOUR = 3600.0
@@ -93,10 +93,7 @@ class RedisPacer:
             now = self._clock()
             last_done, created = self._history(now)
             wait = turn_wait(now, last_done, self.interval, created, self.budget, content=content)
-            if wait > self.max_blocking_wait:
-                raise RescheduleJob(wait, "GitHub content-creation budget used up")
-            if wait > 0:
-                self._sleep(wait)
+            wait_for_turn(wait, self.max_blocking_wait, self._sleep)
             try:
                 yield
             finally:

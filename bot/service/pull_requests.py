@@ -202,14 +202,7 @@ def _open(services: AppServices, session: Session, campaign: Campaign, target: T
             head, written = resume_branch(ops.gh, proposal, existing.actual)
             pull = _create(services, session, ops, campaign, target, proposal, head, written)
         else:  # an earlier attempt opened it and died before recording it
-            add_audit_entry(
-                session,
-                action="pull_request.adopted",
-                installation_id=campaign.installation_id,
-                repo=target.repo,
-                target_url=pull.html_url,
-                target_number=pull.number,
-            )
+            _audit_pull(session, campaign, target, "pull_request.adopted", pull)
     else:
         pull = _create(services, session, ops, campaign, target, proposal, head, True)
     reviewers = finish_pull(ops, proposal, pull)
@@ -257,15 +250,21 @@ def _create(
     pull = create_pull(
         ops, proposal, pr_body(proposal.spec, proposal.plan, where, key=services.meta_key)
     )
+    _audit_pull(session, campaign, target, "pull_request.created", pull)
+    return pull
+
+
+def _audit_pull(
+    session: Session, campaign: Campaign, target: Target, action: str, pull: OpenPull
+) -> None:
     add_audit_entry(
         session,
-        action="pull_request.created",
+        action=action,
         installation_id=campaign.installation_id,
         repo=target.repo,
         target_url=pull.html_url,
         target_number=pull.number,
     )
-    return pull
 
 
 def _remember_branch(
