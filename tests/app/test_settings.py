@@ -39,12 +39,20 @@ def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
         monkeypatch.setenv(name, value)
 
 
-def test_settings_come_from_the_environment_with_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+def configure_app(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    """The three values every App needs, and ``values``."""
     configure(
         monkeypatch,
         GODWIT_APP_ID="912233",
         GODWIT_PRIVATE_KEY=PEM,
         GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
+        **values,
+    )
+
+
+def test_settings_come_from_the_environment_with_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    configure_app(
+        monkeypatch,
         ANTHROPIC_API_KEY="sk-ant-api03-live-key",
     )
 
@@ -128,11 +136,8 @@ def test_serve_refuses_to_start_without_its_secrets() -> None:
 
 
 def test_campaign_timings_reach_the_services(monkeypatch: pytest.MonkeyPatch) -> None:
-    configure(
+    configure_app(
         monkeypatch,
-        GODWIT_APP_ID="912233",
-        GODWIT_PRIVATE_KEY=PEM,
-        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
         GODWIT_STALE_DAYS="3",
         GODWIT_DASHBOARD_DELAY="12.5",
     )
@@ -145,11 +150,8 @@ def test_campaign_timings_reach_the_services(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_nudge_after_zero_days_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    configure(
+    configure_app(
         monkeypatch,
-        GODWIT_APP_ID="912233",
-        GODWIT_PRIVATE_KEY=PEM,
-        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
         GODWIT_STALE_DAYS="0",
     )
     with pytest.raises(SettingsError, match="GODWIT_STALE_DAYS"):
@@ -170,11 +172,8 @@ def test_workers_on_a_redis_queue_pace_through_redis(
             pytest.skip("Redis is not listening on 127.0.0.1:6379")
     monkeypatch.setattr(pacing, "_pacers", {})
     monkeypatch.setattr(pacing, "_new_pacer", pacing._new_pacer)
-    configure(
+    configure_app(
         monkeypatch,
-        GODWIT_APP_ID="912233",
-        GODWIT_PRIVATE_KEY=PEM,
-        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
         GODWIT_QUEUE_URL=queue,
         GODWIT_DATABASE_URL="sqlite:///godwit.db",
     )
