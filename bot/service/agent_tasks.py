@@ -64,6 +64,7 @@ from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.pr_commands import godwit_head
+from bot.service.pr_ops import PullRequestOps
 from bot.store.agent_tasks import attempts_on, record_task, task_exists, task_starts
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import campaign_by_pk, facts_of, record_events, spec_of, target_by_pr
@@ -344,7 +345,7 @@ class AgentRun:
             self.services.web_base,
         )
         body = pr_body(self.spec, plan, where, key=self.services.meta_key, agent=agent)
-        self.ops.update_pull_body(self.target.repo, self.pr_number, body)
+        PullRequestOps(self.ops).update_body(self.target.repo, self.pr_number, body)
 
     def _answer(self, request: ReviewRequest, reply: str) -> None:
         owner, name = split_repo(self.target.repo)

@@ -147,11 +147,6 @@ class GitHubOps:
         self.gh.rest.issues.add_labels(owner, name, number, labels=list(dict.fromkeys(labels)))
         self._audit("labels.added", repo, number)
 
-    def update_pull_body(self, repo: str, number: int, body: str) -> None:
-        owner, name = split_repo(repo)
-        updated = self.gh.rest.pulls.update(owner, name, number, body=body).parsed_data
-        self._audit("pull_request.described", repo, number, updated.html_url)
-
     def request_reviewers(
         self, repo: str, number: int, users: Iterable[str], teams: Iterable[str]
     ) -> None:
