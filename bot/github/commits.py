@@ -7,7 +7,7 @@ once a person has pushed to it, Godwit stops instead of overwriting their work.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Literal
 
 from githubkit.exception import RequestFailed
@@ -16,6 +16,7 @@ from githubkit_schemas.latest.types import ReposOwnerRepoGitTreesPostBodyPropTre
 from bot.github.client import AnyGitHub
 
 FILE_MODE: Literal["100644"] = "100644"
+EXECUTABLE_MODE: Literal["100755"] = "100755"
 
 
 class BranchMovedError(Exception):
@@ -29,15 +30,19 @@ class BranchMovedError(Exception):
 
 
 def tree_entries(
-    changes: Mapping[str, str | None],
+    changes: Mapping[str, str | None], executables: Collection[str] = ()
 ) -> list[ReposOwnerRepoGitTreesPostBodyPropTreeItemsType]:
-    """Tree entries writing each new text inline, or deleting the path when the text is None."""
+    """Tree entries writing each new text inline, or deleting the path when the text is None.
+
+    A path in ``executables`` keeps git's executable mode.
+    """
     entries: list[ReposOwnerRepoGitTreesPostBodyPropTreeItemsType] = []
     for path, text in sorted(changes.items()):
+        mode = EXECUTABLE_MODE if path in executables else FILE_MODE
         if text is None:
-            entries.append({"path": path, "mode": FILE_MODE, "type": "blob", "sha": None})
+            entries.append({"path": path, "mode": mode, "type": "blob", "sha": None})
         else:
-            entries.append({"path": path, "mode": FILE_MODE, "type": "blob", "content": text})
+            entries.append({"path": path, "mode": mode, "type": "blob", "content": text})
     return entries
 
 
@@ -62,6 +67,7 @@ def commit_changes(
     message: str,
     expected_head: str | None,
     base_tree: str | None = None,
+    executables: Collection[str] = (),
 ) -> str:
     """Commit ``changes`` on top of ``parent_sha`` and point ``branch`` at it; return its sha.
 
@@ -69,7 +75,8 @@ def commit_changes(
     not exist yet, which creating it checks atomically). Building on the head
     itself is a fast-forward that GitHub checks too; building on a newer base (a
     rebase) forces the ref, right after checking that nobody else moved it.
-    ``base_tree`` (the parent's tree) saves looking the parent up.
+    ``base_tree`` (the parent's tree) saves looking the parent up; ``executables``
+    are the changed paths to keep executable.
     """
     if not changes:
         raise ValueError("a commit needs at least one changed file")
@@ -80,7 +87,7 @@ def commit_changes(
     if base_tree is None:
         base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
     tree = gh.rest.git.create_tree(
-        owner, repo, base_tree=base_tree, tree=tree_entries(changes)
+        owner, repo, base_tree=base_tree, tree=tree_entries(changes, executables)
     ).parsed_data
     commit = gh.rest.git.create_commit(
         owner, repo, message=message, tree=tree.sha, parents=[parent_sha]

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.github.client import AnyGitHub
+from bot.github.commits import EXECUTABLE_MODE
 
 MAX_FILE_BYTES = 1_000_000
 BLOB_REQUEST_LIMIT = 40
@@ -29,10 +30,27 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 @dataclass(frozen=True)
 class RepoSnapshot:
-    """The text files of a repository at ``commit_sha``, keyed by path."""
+    """The text files of a repository at ``commit_sha``, keyed by path.
+
+    ``executables`` names the files git marks executable, so a commit that
+    rewrites one keeps its mode.
+    """
 
     commit_sha: str
     files: dict[str, str]
+    executables: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What a tarball holds: its text files, which are executable, and the commit it names."""
+
+    commit_sha: str | None
+    files: dict[str, str]
+    executables: frozenset[str]
+
+    def snapshot(self, commit_sha: str) -> RepoSnapshot:
+        return RepoSnapshot(commit_sha, self.files, self.executables)
 
 
 def _everything(path: str) -> bool:
@@ -58,15 +76,14 @@ def resolve_commit(gh: AnyGitHub, owner: str, repo: str, ref: str | None) -> str
     return gh.rest.git.get_ref(owner, repo, f"heads/{ref}").parsed_data.object_.sha
 
 
-def read_tarball(
-    archive: bytes, wanted: Callable[[str], bool], max_file_bytes: int
-) -> tuple[str | None, dict[str, str]]:
-    """The commit a GitHub tarball names, and its text files.
+def read_tarball(archive: bytes, wanted: Callable[[str], bool], max_file_bytes: int) -> Archive:
+    """The text files of a GitHub tarball and the commit it names.
 
     ``git archive`` of a commit names it in a global pax header; without one the
     commit is None. Every path sits under one ``owner-repo-sha/`` folder.
     """
     files: dict[str, str] = {}
+    executables: set[str] = set()
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
         for member in tar:
             _, _, path = member.name.partition("/")
@@ -74,10 +91,13 @@ def read_tarball(
                 continue
             extracted = tar.extractfile(member)
             text = decode_text(extracted.read()) if extracted else None
-            if text is not None:
-                files[path] = text
+            if text is None:
+                continue
+            files[path] = text
+            if member.mode & 0o111:
+                executables.add(path)
         commit = tar.pax_headers.get("comment", "")
-    return (commit if _SHA.match(commit) else None), files
+    return Archive(commit if _SHA.match(commit) else None, files, frozenset(executables))
 
 
 def _files_from_blobs(
@@ -112,16 +132,16 @@ def read_snapshot(
     """
     if ref is not None and size_kb is not None and size_kb <= ARCHIVE_FIRST_MAX_KB:
         archive = gh.rest.repos.download_tarball_archive(owner, repo, ref).content
-        commit_sha, files = read_tarball(archive, wanted, max_file_bytes)
-        if commit_sha is not None:
-            return RepoSnapshot(commit_sha, files)
+        contents = read_tarball(archive, wanted, max_file_bytes)
+        if contents.commit_sha is not None:
+            return contents.snapshot(contents.commit_sha)
         if _SHA.match(ref):
-            return RepoSnapshot(ref, files)
+            return contents.snapshot(ref)
         # Without the commit named, the files cannot be pinned to one: read by sha instead.
     commit_sha = resolve_commit(gh, owner, repo, ref)
     tree = gh.rest.git.get_tree(owner, repo, commit_sha, recursive="1").parsed_data
     blobs = [
-        (entry.path, entry.sha)
+        entry
         for entry in tree.tree
         if entry.type == "blob"
         and isinstance(entry.size, int)
@@ -130,7 +150,7 @@ def read_snapshot(
     ]
     if tree.truncated or len(blobs) > blob_request_limit:
         archive = gh.rest.repos.download_tarball_archive(owner, repo, commit_sha).content
-        _, files = read_tarball(archive, wanted, max_file_bytes)
-    else:
-        files = _files_from_blobs(gh, owner, repo, blobs)
-    return RepoSnapshot(commit_sha, files)
+        return read_tarball(archive, wanted, max_file_bytes).snapshot(commit_sha)
+    files = _files_from_blobs(gh, owner, repo, ((entry.path, entry.sha) for entry in blobs))
+    executables = frozenset(e.path for e in blobs if e.mode == EXECUTABLE_MODE and e.path in files)
+    return RepoSnapshot(commit_sha, files, executables)

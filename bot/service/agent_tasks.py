@@ -14,7 +14,7 @@ webhook never runs it twice, and with what it spent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +51,7 @@ from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
 from bot.github.commits import BranchMovedError, commit_changes
+from bot.github.content import RepoSnapshot
 from bot.rendering import render
 from bot.service.agent.reads import failing_checks, pull_request_files, review_thread
 from bot.service.agent.requests import (
@@ -91,11 +92,11 @@ def after_pr_opened(
     campaign: Campaign,
     target: Target,
     plan: RepoPlan,
-    files: Mapping[str, str],
+    snapshot: RepoSnapshot,
 ) -> None:
     """Hand the files the engine guarded to the agent, when the campaign asks for it.
 
-    ``plan`` is what the PR's first commit holds, planned on ``files``. A
+    ``plan`` is what the PR's first commit holds, planned on ``snapshot``. A
     verified result becomes a second commit and its guardrails are gone; an
     unverified one changes nothing, so the guardrails stay for a person.
     """
@@ -117,8 +118,9 @@ def after_pr_opened(
     run = AgentRun(services, session, ops, campaign, target, spec)
     started = services.now()
     session.commit()  # no transaction stays open while the model works
-    outcome = migrate_files(MigrateTask(spec, guarded, repository=files), services.agent)
-    sha, _ = run.commit_or_explain(outcome, head, "guarded code")
+    task = MigrateTask(spec, guarded, repository=snapshot.files)
+    outcome = migrate_files(task, services.agent)
+    sha, _ = run.commit_or_explain(outcome, head, "guarded code", snapshot.executables)
     if sha is not None:
         target.guardrails = sum(
             remaining_guardrails(outcome.changes.get(path, text)) for path, text in guarded.items()
@@ -231,7 +233,7 @@ class AgentRun:
             self._answer(request, blocked.reply)
             self.finish("review", request.key, head, started, blocked, None, url=request.url)
             return
-        files = pull_request_files(
+        snapshot = pull_request_files(
             self.ops.gh, self.target.repo, self.pr_number, head, also=_paths(request.path)
         )
         thread = (
@@ -243,8 +245,9 @@ class AgentRun:
             request.body, request.author, request.path or "", request.line, request.url, thread
         )
         self.session.commit()  # no transaction stays open while the model works
-        outcome = revise_from_review(ReviewTask(self.spec, comment, files), self.services.agent)
-        sha, reply = self.commit_or_explain(outcome, head, "review comment")
+        task = ReviewTask(self.spec, comment, snapshot.files)
+        outcome = revise_from_review(task, self.services.agent)
+        sha, reply = self.commit_or_explain(outcome, head, "review comment", snapshot.executables)
         self._answer(request, reply)
         self.finish("review", request.key, head, started, outcome, sha, url=request.url)
 
@@ -266,10 +269,15 @@ class AgentRun:
             self.finish("checks", trigger, head, started, blocked, None, url=pr.html_url)
             return
         paths = tuple(a.path for failure in failures for a in failure.annotations)
-        files = pull_request_files(self.ops.gh, self.target.repo, self.pr_number, head, also=paths)
+        snapshot = pull_request_files(
+            self.ops.gh, self.target.repo, self.pr_number, head, also=paths
+        )
         self.session.commit()  # no transaction stays open while the model works
-        outcome = fix_failing_checks(CheckTask(self.spec, failures, files), self.services.agent)
-        sha, reply = self.commit_or_explain(outcome, head, "failing check", failures)
+        task = CheckTask(self.spec, failures, snapshot.files)
+        outcome = fix_failing_checks(task, self.services.agent)
+        sha, reply = self.commit_or_explain(
+            outcome, head, "failing check", snapshot.executables, failures
+        )
         if sha is None:
             self._say_checks(reply)
         self.finish("checks", trigger, head, started, outcome, sha, url=pr.html_url)
@@ -306,18 +314,19 @@ class AgentRun:
         outcome: AgentOutcome,
         head: str,
         request: str,
+        executables: Collection[str],
         checks: tuple[CheckFailure, ...] = (),
     ) -> tuple[str | None, str]:
         """The commit of the outcome's changes and the reply; a moved branch gets no commit."""
         if not outcome.worth_committing:
             return None, outcome.reply
         try:
-            return self.push(outcome, head), outcome.reply
+            return self.push(outcome, head, executables), outcome.reply
         except BranchMovedError as moved:
             why = _not_run("human_commits", request=request, head=moved.actual or "", checks=checks)
             return None, why.reply
 
-    def push(self, outcome: AgentOutcome, head: str) -> str:
+    def push(self, outcome: AgentOutcome, head: str, executables: Collection[str]) -> str:
         """Commit the outcome on ``head``; raises ``BranchMovedError`` when a person moved it."""
         owner, name = split_repo(self.target.repo)
         assert outcome.commit_message is not None  # set whenever there are changes
@@ -330,6 +339,7 @@ class AgentRun:
             changes=outcome.changes,
             message=outcome.commit_message,
             expected_head=head,
+            executables=executables,
         )
         self.target.head_sha = sha
         record_events(self.target, [Pushed(self.services.now(), sha, by_human=False)])

@@ -34,7 +34,7 @@ from bot.campaigns.states import Target as TargetFacts
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.github.commits import BranchMovedError, branch_head, commit_changes
-from bot.github.content import read_snapshot
+from bot.github.content import RepoSnapshot, read_snapshot
 from bot.rendering import render
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
@@ -183,10 +183,12 @@ class PrCommandRun:
         record_events(self.target, events)
         request_dashboard_refresh(self.services, self.session, self.campaign)
 
-    def plan_at(self, ref: str) -> RepoPlan:
+    def read_at(self, ref: str) -> RepoSnapshot:
         owner, name = split_repo(self.target.repo)
-        snapshot = read_snapshot(self.ops.gh, owner, name, ref)
-        return plan_repository(self.spec, snapshot.files)
+        return read_snapshot(self.ops.gh, owner, name, ref)
+
+    def plan_at(self, ref: str) -> RepoPlan:
+        return plan_repository(self.spec, self.read_at(ref).files)
 
     def regenerate(self, *, replay: bool, force: bool) -> None:
         """``rerun``: plan again from the newest base and the current campaign.
@@ -212,7 +214,8 @@ class PrCommandRun:
         if replay and base_sha == self.target.base_sha and head == ours:
             self.say("up_to_date", base=pr.base.ref, base_sha=base_sha)
             return
-        plan = self.plan_at(base_sha)
+        snapshot = self.read_at(base_sha)
+        plan = plan_repository(self.spec, snapshot.files)
         now = self.services.now()
         if not plan.changes:
             self.say("nothing_to_change", base=pr.base.ref, base_sha=base_sha)
@@ -228,6 +231,7 @@ class PrCommandRun:
                 changes=plan.changes,
                 message=commit_message(self.spec, plan, self.issue),
                 expected_head=head,
+                executables=snapshot.executables,
             )
         except BranchMovedError as moved:
             self.say("human_commits", command=command, head=moved.actual or "", godwit_head=ours)

@@ -95,6 +95,7 @@ def write_branch(gh: AnyGitHub, proposal: Proposal, head: str | None) -> str:
         parent_sha=proposal.snapshot.commit_sha,
         base_tree=proposal.base_tree,
         changes=proposal.plan.changes,
+        executables=proposal.snapshot.executables,
         message=commit_message(proposal.spec, proposal.plan, proposal.issue),
         expected_head=head,
     )
@@ -220,7 +221,7 @@ def _open(services: AppServices, session: Session, campaign: Campaign, target: T
     target.needs_human = all_guardrails(proposal.plan)
     target.last_error = None
     request_dashboard_refresh(services, session, campaign)
-    after_pr_opened(services, session, campaign, target, proposal.plan, proposal.snapshot.files)
+    after_pr_opened(services, session, campaign, target, proposal.plan, proposal.snapshot)
 
 
 def _create(

@@ -33,7 +33,7 @@ def keep(session: Session, repo: str, snapshot: RepoSnapshot) -> None:
     """
     try:
         with session.begin_nested():
-            keep_snapshot(session, repo, snapshot.commit_sha, snapshot.files)
+            keep_snapshot(session, repo, snapshot.commit_sha, snapshot.files, snapshot.executables)
     except IntegrityError:
         pass
 
@@ -45,10 +45,10 @@ def snapshot_at(session: Session, gh: AnyGitHub, repo: str, commit_sha: str) -> 
     transaction stays open across network calls; the session must hold nothing
     uncommitted.
     """
-    files = kept_snapshot(session, repo, commit_sha)
+    kept = kept_snapshot(session, repo, commit_sha)
     session.commit()
-    if files is not None:
-        return RepoSnapshot(commit_sha, files)
+    if kept is not None:
+        return RepoSnapshot(commit_sha, *kept)
     owner, name = split_repo(repo)
     snapshot = read_snapshot(gh, owner, name, commit_sha)
     keep(session, repo, snapshot)

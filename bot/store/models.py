@@ -240,5 +240,5 @@ class RepoSnapshotRow(Base):
     repo: Mapped[str] = mapped_column(String(255), index=True)
     commit_sha: Mapped[str] = mapped_column(String(40))
     files: Mapped[bytes] = mapped_column(LargeBinary)
-    """``zlib``-compressed JSON object of path → text."""
+    """``zlib``-compressed JSON: ``files`` (path → text) and ``executables`` (paths)."""
     stored_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

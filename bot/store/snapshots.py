@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -22,9 +22,16 @@ MAX_KEPT_BYTES = 32 * 1024 * 1024
 """A bigger snapshot (compressed) is not kept; the PR job reads it again instead."""
 
 
-def keep_snapshot(session: Session, repo: str, commit_sha: str, files: Mapping[str, str]) -> bool:
+def keep_snapshot(
+    session: Session,
+    repo: str,
+    commit_sha: str,
+    files: Mapping[str, str],
+    executables: Collection[str] = (),
+) -> bool:
     """Keep ``files`` as ``repo`` at ``commit_sha``, replacing older snapshots; False if too big."""
-    packed = zlib.compress(json.dumps(files, ensure_ascii=False).encode("utf-8"))
+    document = {"files": files, "executables": sorted(executables)}
+    packed = zlib.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     if len(packed) > MAX_KEPT_BYTES:
         return False
     key = repo.lower()
@@ -34,8 +41,10 @@ def keep_snapshot(session: Session, repo: str, commit_sha: str, files: Mapping[s
     return True
 
 
-def kept_snapshot(session: Session, repo: str, commit_sha: str) -> dict[str, str] | None:
-    """The files of ``repo`` at ``commit_sha`` if a snapshot of that very commit is kept."""
+def kept_snapshot(
+    session: Session, repo: str, commit_sha: str
+) -> tuple[dict[str, str], frozenset[str]] | None:
+    """The files of ``repo`` at ``commit_sha`` and which are executable, if that commit is kept."""
     packed = session.scalar(
         select(RepoSnapshotRow.files).where(
             RepoSnapshotRow.repo == repo.lower(), RepoSnapshotRow.commit_sha == commit_sha
@@ -43,8 +52,8 @@ def kept_snapshot(session: Session, repo: str, commit_sha: str) -> dict[str, str
     )
     if packed is None:
         return None
-    files: dict[str, str] = json.loads(zlib.decompress(packed))
-    return files
+    document = json.loads(zlib.decompress(packed))
+    return dict(document["files"]), frozenset(document["executables"])
 
 
 def prune_snapshots(session: Session, stored_before: datetime) -> int:

@@ -16,7 +16,11 @@ TOP = "acme-etl-3f78685/"
 SHA = "3f786850e387550fdab836ed7e6dc881de23001b"
 
 
-def tarball(members: dict[str, bytes], pax_headers: dict[str, str] | None = None) -> bytes:
+def tarball(
+    members: dict[str, bytes],
+    pax_headers: dict[str, str] | None = None,
+    modes: dict[str, int] | None = None,
+) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(
         fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers=pax_headers
@@ -27,6 +31,7 @@ def tarball(members: dict[str, bytes], pax_headers: dict[str, str] | None = None
         for name, data in members.items():
             info = tarfile.TarInfo(TOP + name)
             info.size = len(data)
+            info.mode = (modes or {}).get(name, 0o664)
             tar.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
 
@@ -54,7 +59,7 @@ def test_tarball_files_drop_the_top_folder_binaries_and_big_files() -> None:
             "data/huge.csv": b"x" * 2000,
         }
     )
-    _, files = read_tarball(archive, lambda path: True, max_file_bytes=1000)
+    files = read_tarball(archive, lambda path: True, max_file_bytes=1000).files
     assert files == {
         "models/orders.sql": "select * from `acme.sales.orders`\n",
         "README.md": "# ETL\n",
@@ -63,7 +68,7 @@ def test_tarball_files_drop_the_top_folder_binaries_and_big_files() -> None:
 
 def test_tarball_files_only_wanted_paths() -> None:
     archive = tarball({"models/orders.sql": b"select 1\n", "README.md": b"# ETL\n"})
-    _, files = read_tarball(archive, lambda path: path.endswith(".sql"), max_file_bytes=1000)
+    files = read_tarball(archive, lambda path: path.endswith(".sql"), max_file_bytes=1000).files
     assert files == {"models/orders.sql": "select 1\n"}
 
 
@@ -78,14 +83,30 @@ def test_tarball_files_only_wanted_paths() -> None:
 def test_tarball_names_its_commit_in_the_global_pax_header(
     headers: dict[str, str] | None, commit: str | None
 ) -> None:
-    named, files = read_tarball(
+    contents = read_tarball(
         tarball({"a.sql": b"select 1\n"}, headers), lambda path: True, max_file_bytes=1000
     )
-    assert (named, files) == (commit, {"a.sql": "select 1\n"})
+    assert (contents.commit_sha, contents.files) == (commit, {"a.sql": "select 1\n"})
+
+
+def test_tarball_members_with_an_execute_bit_are_executables() -> None:
+    archive = tarball(
+        {"run.sh": b"bq query < daily.sql\n", "daily.sql": b"select 1\n"},
+        modes={"run.sh": 0o775},
+    )
+    contents = read_tarball(archive, lambda path: True, max_file_bytes=1000)
+    assert contents.executables == frozenset({"run.sh"})
 
 
 def test_tree_entries_write_inline_and_delete_with_a_null_sha() -> None:
     assert tree_entries({"b.sql": "select 2\n", "a.sql": None}) == [
         {"path": "a.sql", "mode": "100644", "type": "blob", "sha": None},
         {"path": "b.sql", "mode": "100644", "type": "blob", "content": "select 2\n"},
+    ]
+
+
+def test_tree_entries_keep_an_executable_file_executable() -> None:
+    assert tree_entries({"run.sh": "bq query\n", "a.sql": "select 1\n"}, {"run.sh"}) == [
+        {"path": "a.sql", "mode": "100644", "type": "blob", "content": "select 1\n"},
+        {"path": "run.sh", "mode": "100755", "type": "blob", "content": "bq query\n"},
     ]

@@ -283,3 +283,41 @@ def test_request_counts_match_what_github_saw(world: World) -> None:
         ("POST", "/repos/{owner}/{repo}/git/refs"): 1,
     }
     assert counts.mutations == 4
+
+
+@pytest.mark.parametrize("size_kb", [None, 12], ids=["tree-and-blobs", "tarball"])
+def test_an_executable_file_stays_executable_through_snapshot_and_commit(
+    world: World, size_kb: int | None
+) -> None:
+    gh = world.app.installation_client(world.installation_id)
+    script = "sql/run.sh"
+    created = commit_changes(
+        gh,
+        "acme",
+        "etl",
+        branch="scripts",
+        parent_sha=main_sha(world),
+        changes={script: "bq query < sql/weekly.sql\n"},
+        message="Add the runner",
+        expected_head=None,
+        executables={script},
+    )
+    snapshot = read_snapshot(
+        gh, "acme", "etl", created if size_kb is None else "scripts", size_kb=size_kb
+    )
+    assert snapshot.executables == frozenset({script})
+
+    rewritten = commit_changes(
+        gh,
+        "acme",
+        "etl",
+        branch="scripts",
+        parent_sha=created,
+        changes={script: "bq query < sql/daily_orders.sql\n", "sql/weekly.sql": "SELECT 2\n"},
+        message="Run the daily query",
+        expected_head=created,
+        executables=snapshot.executables,
+    )
+    tree = gh.rest.git.get_tree("acme", "etl", rewritten, recursive="1").parsed_data
+    modes = {entry.path: entry.mode for entry in tree.tree}
+    assert (modes[script], modes["sql/weekly.sql"]) == ("100755", "100644")

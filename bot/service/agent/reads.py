@@ -7,13 +7,13 @@ Nothing is interpreted here; the agent core fences all of it as untrusted data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from githubkit_schemas.latest.models import DiffEntry, PullRequestReviewComment
 
 from bot.agent import Annotation, CheckFailure, ThreadComment
 from bot.github.client import AnyGitHub
-from bot.github.content import read_snapshot
+from bot.github.content import RepoSnapshot, read_snapshot
 from bot.service.github_ops import split_repo
 
 FAILED = frozenset({"failure", "timed_out"})
@@ -52,14 +52,14 @@ def review_thread(
 
 def pull_request_files(
     gh: AnyGitHub, repo: str, pr_number: int, head_sha: str, *, also: tuple[str, ...] = ()
-) -> Mapping[str, str]:
+) -> RepoSnapshot:
     """The PR's changed files (and ``also``) as they are on ``head_sha``."""
     owner, name = split_repo(repo)
     listed: Iterable[DiffEntry] = gh.rest.paginate(
         gh.rest.pulls.list_files, owner=owner, repo=name, pull_number=pr_number, per_page=100
     )
     paths = {entry.filename for entry in listed if entry.status != "removed"} | set(also)
-    return read_snapshot(gh, owner, name, head_sha, wanted=paths.__contains__).files
+    return read_snapshot(gh, owner, name, head_sha, wanted=paths.__contains__)
 
 
 def failing_checks(
