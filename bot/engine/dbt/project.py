@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+
+from bot.engine.dbt.yaml_reader import load_safe
 
 PROJECT_FILE = "dbt_project.yml"
 _VENDORED = frozenset({"dbt_packages", "dbt_modules"})
@@ -97,7 +98,7 @@ def load_project(root: str, project_yml: str | None) -> DbtProject:
     config: object = None
     if project_yml is not None:
         try:
-            config = YAML(typ="safe").load(project_yml)  # libyaml when installed
+            config = load_safe(project_yml)
         except YAMLError:
             config = None
     settings = dict(config) if isinstance(config, dict) else {}
