@@ -103,6 +103,8 @@ def render(
     than repeated, which keeps applying a campaign twice equal to applying it once
     and lets an updated campaign refresh its own comments.
     """
+    if not guardrails:
+        return Rendered(apply_edits(text, edits), ())
     index = LineIndex(text)
     reasons_by_line: dict[int, list[str]] = {}
     for site in guardrails:
