@@ -29,6 +29,9 @@ class TableMatch:
 
 TableResolver = Callable[[exp.Table], TableMatch | None]
 
+_NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
+_NOT_IN_NAMES = re.compile(r"[`\"\[\]\s]")  # quotes and blanks a dotted name may hold
+
 
 @dataclass(frozen=True)
 class TableRef:
@@ -125,14 +128,12 @@ def _first_old(
 def locate(parts: Sequence[exp.Identifier], sql: str) -> tuple[int, int]:
     """The span of a dotted name, checked against the text rather than trusted."""
     metas = [part.meta for part in parts]
-    if not all("start" in meta and "end" in meta for meta in metas):
-        raise Guarded(f"the position of {_dotted(parts)} in the text is unknown")
-    start = min(int(meta["start"]) for meta in metas)
-    end = max(int(meta["end"]) for meta in metas) + 1
-    written = re.sub(r"[`\"\[\]\s]", "", sql[start:end])
-    if written != _dotted(parts):
-        raise Guarded(f"the position of {_dotted(parts)} in the text is unknown")
-    return start, end
+    if all("start" in meta and "end" in meta for meta in metas):
+        start = min(int(meta["start"]) for meta in metas)
+        end = max(int(meta["end"]) for meta in metas) + 1
+        if _NOT_IN_NAMES.sub("", sql[start:end]) == _dotted(parts):
+            return start, end
+    raise Guarded(f"the position of {_dotted(parts)} in the text is unknown")
 
 
 def _dotted(parts: Sequence[exp.Identifier]) -> str:
@@ -187,12 +188,12 @@ def mentions_old_table(
     Used for statements that cannot be parsed: they get a guardrail only when they
     plausibly read an old table, never for a mere word in a comment or a string.
     """
+    olds = [(mapping, table_name(mapping.old)) for mapping in mappings]
     for token in tokens:
-        if token.token_type not in (TokenType.VAR, TokenType.IDENTIFIER):
+        if token.token_type not in _NAME_TOKENS:
             continue
         text = token.text
-        for mapping in mappings:
-            old = table_name(mapping.old)
+        for mapping, old in olds:
             if old.table not in text and "*" not in text:
                 continue  # each form old_kind accepts holds the table's name or a wildcard
             if any(old_kind([piece], old) for piece in text.split(".")):
