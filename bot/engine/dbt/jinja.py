@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlglot import Token, TokenType
 from sqlglot.errors import TokenError
 
-from bot.engine.sql.statements import dialect_named
+from bot.engine.sql.reading import dialect_named, tokenize
 
 
 class ExpressionRole(StrEnum):
@@ -196,7 +196,7 @@ def mask(text: str, dialect: str) -> MaskedModel:
 
 def _tokens(masked: str, dialect: str) -> tuple[Token, ...]:
     try:
-        return tuple(dialect_named(dialect).tokenize(masked))
+        return tuple(tokenize(masked, dialect_named(dialect)))
     except TokenError:
         return ()
 

@@ -29,6 +29,7 @@ from bot.engine.model import (
 )
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.mappings import parse_mapping
+from bot.engine.sql.reading import dialect_named, parse
 from bot.engine.sql.scopes import (
     Owner,
     Ownership,
@@ -42,7 +43,7 @@ from bot.engine.sql.scopes import (
     stars,
 )
 from bot.engine.sql.stars import except_edits, expand_star
-from bot.engine.sql.statements import Statement, dialect_named, split_statements
+from bot.engine.sql.statements import Statement, split_statements
 from bot.engine.sql.tables import (
     TableRef,
     TableResolver,
@@ -127,7 +128,7 @@ def _rewrite_statement(
     if resolver is None and tokens and mentions_old_table(tokens, mappings) is None:
         return  # no old table is named: nothing to parse, whatever the statement says
     try:
-        trees = dialect.parser().parse(list(tokens), text.sql) if tokens else [None]
+        trees = parse(list(tokens), text.sql, dialect) if tokens else [None]
     except SqlglotError:
         trees = [None]
     tree = trees[0] if trees else None

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import Token, TokenType
+
+from bot.engine.sql.reading import tokenize
 
 # Block headers and the keyword that ends them ("" when the keyword alone is the header).
 _HEADERS = {
@@ -31,16 +32,6 @@ _HEADERS = {
     "WHILE": "DO",
     "FOR": "DO",
 }
-
-
-@lru_cache(maxsize=8)
-def dialect_named(name: str) -> Dialect:
-    """``Dialect.get_or_raise`` once per name: building a dialect costs as much as lexing a query.
-
-    A dialect only holds settings; each tokenize or parse makes its own tokenizer
-    and parser, so one instance serves every caller.
-    """
-    return Dialect.get_or_raise(name)
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,7 @@ def split_statements(
     """
     if tokens is None:
         try:
-            tokens = dialect.tokenize(sql)
+            tokens = tokenize(sql, dialect)
         except SqlglotError:
             return _untokenizable(sql, 0, len(sql))
     statements: list[Statement] = []
@@ -118,7 +109,7 @@ def _tokenize_region(sql: str, start: int, end: int, dialect: Dialect) -> list[T
     """Tokens of ``sql[start:end]``, moved to their offsets in ``sql``."""
     return [
         Token(t.token_type, t.text, t.line, t.col, t.start + start, t.end + start, t.comments)
-        for t in dialect.tokenize(sql[start:end])
+        for t in tokenize(sql[start:end], dialect)
     ]
 
 

@@ -15,6 +15,7 @@ from sqlglot.errors import SqlglotError
 from bot.campaign import TableMapping
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.mappings import parse_mapping
+from bot.engine.sql.reading import dialect_named, parse, tokenize
 from bot.engine.sql.scopes import (
     Owner,
     Ownership,
@@ -24,7 +25,6 @@ from bot.engine.sql.scopes import (
     resolve_column,
     scope_of,
 )
-from bot.engine.sql.statements import dialect_named
 from bot.engine.sql.tables import find_old_tables, identifier_parts, names_new, table_name
 
 
@@ -52,7 +52,7 @@ def verify_statement(
     """The first reason the rewritten statement ``text`` is not acceptable, or None."""
     try:
         reader = dialect_named(dialect)
-        trees = reader.parser().parse(reader.tokenize(text), text)
+        trees = parse(tokenize(text, reader), text, reader)
     except SqlglotError as error:
         return f"the rewritten statement does not parse ({str(error).splitlines()[0]})"
     tree = trees[0] if trees else None
