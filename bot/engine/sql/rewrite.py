@@ -191,8 +191,11 @@ def _plan(tree: exp.Expr, refs: list[TableRef], text: _Text) -> tuple[_Plan, lis
     plan = _Plan()
     for ref in refs:
         edit = TextEdit(ref.start, ref.end, new_reference_text(ref, text.quote))
-        plain = replace(ref, replacement=None)
-        plan.add(edit, TextEdit(ref.start, ref.end, new_reference_text(plain, text.quote)))
+        checked = None
+        if ref.replacement is not None:  # verification reads the plain table name
+            plain = replace(ref, replacement=None)
+            checked = TextEdit(ref.start, ref.end, new_reference_text(plain, text.quote))
+        plan.add(edit, checked)
     _Rules(tree, refs, text, plan).run()
     return plan, _expected_names(tree, plan)
 
