@@ -47,6 +47,7 @@ from bot.engine.sql.statements import Statement, split_statements
 from bot.engine.sql.tables import (
     TableRef,
     TableResolver,
+    TreeNodes,
     find_old_tables,
     identifier_parts,
     locate,
@@ -138,7 +139,8 @@ def _rewrite_statement(
             guard(f"this statement cannot be parsed and mentions {named.old}")
         return
     try:
-        refs = find_old_tables(tree, text.sql, mappings, resolver)
+        nodes = TreeNodes.of(tree)
+        refs = find_old_tables(nodes, text.sql, mappings, resolver)
     except Guarded as guarded:
         guard(guarded.reason)
         return
@@ -148,7 +150,7 @@ def _rewrite_statement(
     if not refs:
         return
     try:
-        plan, expected = _plan(tree, refs, text)
+        plan, expected = _plan(tree, nodes, refs, text)
         checked = _checked_text(text, plan)
     except Guarded as guarded:
         guard(guarded.reason)
@@ -182,7 +184,9 @@ def _checked_text(text: _Text, plan: _Plan) -> str:
     return apply_edits(text.sql[start : text.statement.end], shifted)
 
 
-def _plan(tree: exp.Expr, refs: list[TableRef], text: _Text) -> tuple[_Plan, list[str] | None]:
+def _plan(
+    tree: exp.Expr, nodes: TreeNodes, refs: list[TableRef], text: _Text
+) -> tuple[_Plan, list[str] | None]:
     """The statement's edits and its expected output names, or ``Guarded``."""
     _needs_no_human(refs)
     for ref in refs:
@@ -196,15 +200,22 @@ def _plan(tree: exp.Expr, refs: list[TableRef], text: _Text) -> tuple[_Plan, lis
             plain = replace(ref, replacement=None)
             checked = TextEdit(ref.start, ref.end, new_reference_text(plain, text.quote))
         plan.add(edit, checked)
-    _Rules(tree, refs, text, plan).run()
+    _Rules(tree, nodes.columns, refs, text, plan).run()
     return plan, _expected_names(tree, plan)
 
 
 class _Rules:
     """The column and star rules over one parsed statement, adding edits to ``plan``."""
 
-    def __init__(self, tree: exp.Expr, refs: list[TableRef], text: _Text, plan: _Plan) -> None:
-        self.tree = tree
+    def __init__(
+        self,
+        tree: exp.Expr,
+        columns: list[exp.Column],
+        refs: list[TableRef],
+        text: _Text,
+        plan: _Plan,
+    ) -> None:
+        self.columns = columns
         self.text = text
         self.plan = plan
         self.tables = [ref.node for ref in refs]
@@ -229,7 +240,7 @@ class _Rules:
             self.check_using(scope)
             self.remaining_stars(scope)
         outside = self.outside_scopes()
-        for column in self.tree.find_all(exp.Column):
+        for column in self.columns:
             if isinstance(column.parent, exp.Star) or self.unaffected(column):
                 continue
             for edit in self.column_edits(column, scope_of(column, self.index), outside):

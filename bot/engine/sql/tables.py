@@ -78,22 +78,40 @@ def names_new(names: Sequence[str], new: TableName) -> bool:
     return 2 <= len(names) <= 3 and tuple(names) == new.parts[3 - len(names) :]
 
 
+@dataclass(frozen=True)
+class TreeNodes:
+    """A statement's tables, CTE names (lower case) and columns, in tree order.
+
+    Finding the old tables and rewriting the columns each need a walk over the
+    whole tree; one walk collects what both need.
+    """
+
+    tables: list[exp.Table]
+    cte_names: set[str]
+    columns: list[exp.Column]
+
+    @classmethod
+    def of(cls, tree: exp.Expr) -> TreeNodes:
+        nodes = cls([], set(), [])
+        for node in tree.walk():
+            if isinstance(node, exp.Column):
+                nodes.columns.append(node)
+            elif isinstance(node, exp.Table):
+                nodes.tables.append(node)
+            elif isinstance(node, exp.CTE):
+                nodes.cte_names.add(node.alias.lower())
+        return nodes
+
+
 def find_old_tables(
-    tree: exp.Expr,
+    nodes: TreeNodes,
     sql: str,
     mappings: Sequence[TableMapping],
     resolver: TableResolver | None,
 ) -> list[TableRef]:
-    """Every reference to an old table in ``tree``; CTE names are never tables."""
-    tables: list[exp.Table] = []
-    cte_names: set[str] = set()
-    for node in tree.walk():
-        if isinstance(node, exp.Table):
-            tables.append(node)
-        elif isinstance(node, exp.CTE):
-            cte_names.add(node.alias.lower())
+    """Every reference to an old table among ``nodes``; CTE names are never tables."""
     found: list[TableRef] = []
-    for table in tables:
+    for table in nodes.tables:
         parts = identifier_parts(table)
         if parts is None:
             continue
@@ -104,7 +122,7 @@ def find_old_tables(
             kind, mapping = ReferenceKind.TABLE, match.mapping
         else:
             names = [part.name for part in parts]
-            if len(names) == 1 and names[0].lower() in cte_names:
+            if len(names) == 1 and names[0].lower() in nodes.cte_names:
                 continue
             kind, mapping = _first_old(names, mappings)
         if kind is None or mapping is None:

@@ -25,7 +25,13 @@ from bot.engine.sql.scopes import (
     resolve_column,
     scope_of,
 )
-from bot.engine.sql.tables import find_old_tables, identifier_parts, names_new, table_name
+from bot.engine.sql.tables import (
+    TreeNodes,
+    find_old_tables,
+    identifier_parts,
+    names_new,
+    table_name,
+)
 
 
 def output_names(tree: exp.Expr) -> list[exp.Expr] | None:
@@ -61,7 +67,7 @@ def verify_statement(
     try:
         # A reference spells the table's name; text without any old name has none left.
         if any(table_name(m.old).table in text for m in mappings):
-            left = find_old_tables(tree, text, mappings, None)
+            left = find_old_tables(TreeNodes.of(tree), text, mappings, None)
             if left:
                 return f"{left[0].mapping.old} is still referenced"
         missing = _missing_new_column(tree, mappings, dialect)
