@@ -222,9 +222,8 @@ class _Rules:
         self.aliases = {table.alias_or_name.lower() for table in self.tables}
         self.tracked = {id(ref.node): ref.mapping for ref in refs}
         self.mappings = list({id(ref.mapping): ref.mapping for ref in refs}.values())
-        self.changed: dict[tuple[int, str], bool] = {}
         self.introduced: dict[int, frozenset[str]] = {}
-        self.settled: dict[tuple[str, ...], bool] = {}  # unaffected(), by the parts' names
+        self.settled: dict[str, bool] = {}  # watched(), by name
         self.roots, self.index = query_scopes(tree)
         self.ownership = Ownership(
             lambda table: self.tracked.get(id(table)),
@@ -254,31 +253,24 @@ class _Rules:
         table's name, a name a mapping brings in, or a masked placeholder, or the
         column is an old table's alias. Most columns are settled here, cheaply.
         """
-        names = tuple(part.name for part in column.parts[:2])
-        settled = self.settled.get(names)
-        if settled is None:
-            settled = self.settled[names] = self._unaffected(names)
-        return settled
-
-    def _unaffected(self, names: tuple[str, ...]) -> bool:
-        opaque = self.text.opaque
-        if len(names) == 1 and names[0].lower() in self.aliases:
+        parts = column.parts
+        if len(parts) == 1 and parts[0].name.lower() in self.aliases:
             return False  # a whole row of an old table, as a value
-        return not any(
-            self.changes(mapping, name)
-            or name == table_name(mapping.old).table
-            or name.lower() in self.produced(mapping)
-            or (opaque is not None and opaque(name))
-            for name in names
-            for mapping in self.mappings
-        )
+        return not any(self.watched(part.name) for part in parts[:2])
 
-    def changes(self, mapping: TableMapping, name: str) -> bool:
-        key = (id(mapping), name.lower())
-        changed = self.changed.get(key)
-        if changed is None:
-            changed = self.changed[key] = mapping.target(name).changed
-        return changed
+    def watched(self, name: str) -> bool:
+        """Whether a column part named ``name`` may make the column change (once per name)."""
+        verdict = self.settled.get(name)
+        if verdict is None:
+            opaque = self.text.opaque
+            verdict = any(
+                mapping.target(name).changed
+                or name == table_name(mapping.old).table
+                or name.lower() in self.produced(mapping)
+                for mapping in self.mappings
+            ) or (opaque is not None and opaque(name))
+            self.settled[name] = verdict
+        return verdict
 
     def expand_stars(self, root: Scope) -> None:
         """Rule 3.5: a star over an old table that reaches the output becomes a column list."""
@@ -388,8 +380,8 @@ class _Rules:
         start, end = locate(parts[: at + 1], text.sql)
         is_projection = isinstance(column.parent, exp.Select) and column.arg_key == "expressions"
         if is_projection and not followed and parsed.output_name.lower() != name.lower():
-            written_start, written_end = locate(parts[at : at + 1], text.sql)
-            replacement = f"{replacement} AS {text.sql[written_start:written_end]}"
+            written = (start, end) if at == 0 else locate(parts[at : at + 1], text.sql)
+            replacement = f"{replacement} AS {text.sql[written[0] : written[1]]}"
         return [TextEdit(start, end, replacement)]
 
     def clash(self, name: str, resolution: Resolution, scope: Scope) -> TableMapping | None:

@@ -102,6 +102,7 @@ class Ownership:
         # Per-statement memos, keyed by node identity: the tree outlives this object.
         self._selected: dict[int, dict[str, Source]] = {}
         self._names: dict[int, set[str]] = {}
+        self._owners: dict[int, Owner | None] = {}
 
     def selected(self, scope: Scope) -> dict[str, Source]:
         """The sources a scope selects from (FROM and JOIN), keyed by lower-case name."""
@@ -162,8 +163,11 @@ class Ownership:
 
     def of_source(self, source: Source, name: str) -> Resolution:
         if isinstance(source, exp.Table):
-            mapping = self._tracked(source)
-            return None if mapping is None else Owner(mapping, source, through_star=False)
+            if id(source) not in self._owners:
+                mapping = self._tracked(source)
+                owner = None if mapping is None else Owner(mapping, source, through_star=False)
+                self._owners[id(source)] = owner
+            return self._owners[id(source)]
         return self._through(source, name)
 
     def unqualified(self, scope: Scope, name: str) -> Resolution:
@@ -223,6 +227,10 @@ class Ownership:
 
     def _decide(self, sources: list[Source], name: str) -> tuple[bool, Resolution]:
         """(whether some source may have the column, who owns it)."""
+        if len(sources) == 1:  # most scopes read one source: its verdict is the answer
+            if self.has(sources[0], name) is False:
+                return False, None
+            return True, self.of_source(sources[0], name)
         verdicts = [(source, self.has(source, name)) for source in sources]
         known = [source for source, verdict in verdicts if verdict is True]
         unknown = [source for source, verdict in verdicts if verdict is None]
