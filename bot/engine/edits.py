@@ -77,16 +77,25 @@ def guardrail_comment(reason: str, guide: str, syntax: CommentSyntax) -> str:
     return syntax.render(f"godwit: {one_line}; see {guide}")
 
 
-def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
-    """Apply non-overlapping edits right to left so earlier offsets stay valid."""
-    ordered = sorted(set(edits))
+def apply_edits(text: str, edits: Iterable[TextEdit], offset: int = 0) -> str:
+    """Apply non-overlapping edits right to left so earlier offsets stay valid.
+
+    ``offset`` is where ``text`` starts in the text the edits' offsets refer to
+    (a statement cut out of its script).
+    """
+    ordered = sorted(set(edits), key=_order)
     for before, after in pairwise(ordered):
         if after.start < before.end:
             raise OverlappingEditsError(f"edits overlap: {before} and {after}")
     out = text
     for edit in reversed(ordered):
-        out = out[: edit.start] + edit.replacement + out[edit.end :]
+        out = out[: edit.start - offset] + edit.replacement + out[edit.end - offset :]
     return out
+
+
+def _order(edit: TextEdit) -> tuple[int, int, str]:
+    """``TextEdit``'s own order, as one key per edit rather than a comparison per pair."""
+    return edit.start, edit.end, edit.replacement
 
 
 def render(

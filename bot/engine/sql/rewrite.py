@@ -180,8 +180,7 @@ def _mentioned(text: _Text, mappings: Sequence[TableMapping]) -> TableMapping | 
 
 def _checked_text(text: _Text, plan: _Plan) -> str:
     start = text.statement.start
-    shifted = [TextEdit(e.start - start, e.end - start, e.replacement) for e in plan.checked]
-    return apply_edits(text.sql[start : text.statement.end], shifted)
+    return apply_edits(text.sql[start : text.statement.end], plan.checked, offset=start)
 
 
 def _plan(
@@ -254,9 +253,11 @@ class _Rules:
         column is an old table's alias. Most columns are settled here, cheaply.
         """
         parts = column.parts
-        if len(parts) == 1 and parts[0].name.lower() in self.aliases:
-            return False  # a whole row of an old table, as a value
-        return not any(self.watched(part.name) for part in parts[:2])
+        if len(parts) == 1:
+            name = parts[0].name
+            # An old table's alias alone is a whole row of it, as a value.
+            return name.lower() not in self.aliases and not self.watched(name)
+        return not (self.watched(parts[0].name) or self.watched(parts[1].name))
 
     def watched(self, name: str) -> bool:
         """Whether a column part named ``name`` may make the column change (once per name)."""

@@ -87,7 +87,8 @@ class Ownership:
     ``tracked`` says which table references are of interest and their mapping;
     ``has`` what is known of a tracked table's columns (True/False/None = unknown);
     ``passes`` whether a star lets its table's columns through under their own
-    names (a star the rewrite expands does not).
+    names (a star the rewrite expands does not). Answers are kept for the
+    statement, so ``passes`` must be settled before the first column is resolved.
     """
 
     def __init__(
@@ -103,6 +104,7 @@ class Ownership:
         self._selected: dict[int, dict[str, Source]] = {}
         self._names: dict[int, set[str]] = {}
         self._owners: dict[int, Owner | None] = {}
+        self._unqualified: dict[tuple[int, str], Resolution] = {}
 
     def selected(self, scope: Scope) -> dict[str, Source]:
         """The sources a scope selects from (FROM and JOIN), keyed by lower-case name."""
@@ -171,7 +173,16 @@ class Ownership:
         return self._through(source, name)
 
     def unqualified(self, scope: Scope, name: str) -> Resolution:
-        """Owner of an unqualified column, or of the first part of a struct path."""
+        """Owner of an unqualified column, or of the first part of a struct path.
+
+        Asked once per name and scope: a query names the same column in several clauses.
+        """
+        key = (id(scope), name)
+        if key not in self._unqualified:
+            self._unqualified[key] = self._find_unqualified(scope, name)
+        return self._unqualified[key]
+
+    def _find_unqualified(self, scope: Scope, name: str) -> Resolution:
         current: Scope | None = scope
         while current is not None:
             sources = self.selected(current)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from sqlglot import exp
 from sqlglot.tokenizer_core import Token, TokenType
@@ -47,10 +48,10 @@ class TableRef:
 
 def identifier_parts(node: exp.Table | exp.Column) -> list[exp.Identifier] | None:
     """The name parts of a plain table or column; None for functions, stars and the like."""
-    parts = node.parts
+    parts = node.parts  # a new list on every call
     if not parts or not all(isinstance(part, exp.Identifier) for part in parts):
         return None
-    return [part for part in parts if isinstance(part, exp.Identifier)]
+    return cast(list[exp.Identifier], parts)
 
 
 @lru_cache(maxsize=256)
