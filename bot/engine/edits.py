@@ -7,15 +7,12 @@ spot: text outside the edited spans and inserted comment lines is copied as is.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from bot.engine.model import GuardrailSite, TextEdit
-
-_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -61,8 +58,7 @@ class LineIndex:
     """Offset ↔ line lookups for one text (1-based lines)."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        self._starts.extend(match.end() for match in _NEWLINE.finditer(text))
+        self._starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self._starts, offset)
