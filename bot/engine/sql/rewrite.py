@@ -115,19 +115,45 @@ def _rewrite_statement(
     resolver: TableResolver | None,
     result: FileRewrite,
 ) -> None:
+    planned = _plan_statement(text, dialect, mappings, resolver, result)
+    if planned is None:
+        return
+    # Only plain data is left of the statement's tree, which is garbage from here on.
+    # sqlglot trees are cyclic: holding one while the rewritten text is parsed would
+    # have the garbage collector move it to older generations, which are costly to
+    # collect, instead of reclaiming it.
+    plan, checked, expected = planned
+    problem = verify_statement(checked, text.dialect, mappings, expected)
+    if problem is not None:
+        result.verification.append(VerificationIssue(text.statement.start, problem))
+        _guard(text, result, f"rewrite could not be verified: {problem}")
+        return
+    if plan.edits:
+        result.edits.extend(plan.edits)
+        result.statements_rewritten += 1
+
+
+def _plan_statement(
+    text: _Text,
+    dialect: Dialect,
+    mappings: Sequence[TableMapping],
+    resolver: TableResolver | None,
+    result: FileRewrite,
+) -> tuple[_Plan, str, list[str] | None] | None:
+    """Parse a statement and plan its edits: the plan, the text to verify and its output names.
+
+    ``None`` when there is nothing to verify: no old table, or a guardrail instead.
+    """
     statement = text.statement
     tokens = statement.tokens
-
-    def guard(reason: str) -> None:
-        result.guardrails.append(GuardrailSite(statement.start, reason))
-
     if tokens and tokens[0].text.upper() == "EXECUTE":
         named = mentions_old_table(tokens, mappings) or strings_mention_old_table(tokens, mappings)
         if named is not None:
-            guard(f"EXECUTE IMMEDIATE builds SQL at run time that may read {named.old}")
-        return
+            reason = f"EXECUTE IMMEDIATE builds SQL at run time that may read {named.old}"
+            _guard(text, result, reason)
+        return None
     if resolver is None and tokens and mentions_old_table(tokens, mappings) is None:
-        return  # no old table is named: nothing to parse, whatever the statement says
+        return None  # no old table is named: nothing to parse, whatever the statement says
     try:
         trees = parse(list(tokens), text.sql, dialect) if tokens else [None]
     except SqlglotError:
@@ -136,38 +162,34 @@ def _rewrite_statement(
     if tree is None or isinstance(tree, exp.Command):
         named = _mentioned(text, mappings)
         if named is not None:
-            guard(f"this statement cannot be parsed and mentions {named.old}")
-        return
+            _guard(text, result, f"this statement cannot be parsed and mentions {named.old}")
+        return None
     try:
         nodes = TreeNodes.of(tree)
         refs = find_old_tables(nodes, text.sql, mappings, resolver)
     except Guarded as guarded:
-        guard(guarded.reason)
-        return
+        _guard(text, result, guarded.reason)
+        return None
     result.references.extend(
         Reference(r.mapping.old, r.kind, r.start, r.end, text.sql[r.start : r.end]) for r in refs
     )
     if not refs:
-        return
+        return None
     try:
         plan, expected = _plan(tree, nodes, refs, text)
-        checked = _checked_text(text, plan)
+        return plan, _checked_text(text, plan), expected
     except Guarded as guarded:
-        guard(guarded.reason)
-        return
+        _guard(text, result, guarded.reason)
     except (SqlglotError, OverlappingEditsError) as error:
         # sqlglot's scope analysis gave up, or two rules claimed one span: not a
         # statement to rewrite by machine, but no reason to stop the others.
-        guard(f"this statement could not be analysed ({str(error).splitlines()[0]})")
-        return
-    problem = verify_statement(checked, text.dialect, mappings, expected)
-    if problem is not None:
-        result.verification.append(VerificationIssue(statement.start, problem))
-        guard(f"rewrite could not be verified: {problem}")
-        return
-    if plan.edits:
-        result.edits.extend(plan.edits)
-        result.statements_rewritten += 1
+        reason = f"this statement could not be analysed ({str(error).splitlines()[0]})"
+        _guard(text, result, reason)
+    return None
+
+
+def _guard(text: _Text, result: FileRewrite, reason: str) -> None:
+    result.guardrails.append(GuardrailSite(text.statement.start, reason))
 
 
 def _mentioned(text: _Text, mappings: Sequence[TableMapping]) -> TableMapping | None:
