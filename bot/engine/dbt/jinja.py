@@ -95,6 +95,7 @@ _CONFIG = re.compile(r"\{\{-?\s*config\(")
 _OPENERS = re.compile(r"\{\{|\{%|\{#")
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _DIGITS = string.digits + string.ascii_lowercase
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 
 
 def _call(match: re.Match[str], offset: int, group: int | str = 0) -> SourceCall:
@@ -132,7 +133,7 @@ def placeholder(index: int, width: int) -> str:
 
 
 def _blank(text: str) -> str:
-    return "".join(ch if ch in "\r\n" else " " for ch in text)
+    return _NOT_LINE_BREAK.sub(" ", text)
 
 
 def _tag_end(text: str, start: int, closer: str) -> int:

@@ -455,8 +455,8 @@ class _Rules:
         if found is None:
             found = frozenset(
                 name
-                for column in mapping.columns
-                if (expression := mapping.target(column).expression) is not None
+                for column, expression in mapping.columns.items()  # what target() maps them to
+                if expression is not None
                 for name in parse_mapping(expression, self.text.dialect).reads
                 if name != column.lower()
             )
