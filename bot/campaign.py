@@ -270,6 +270,15 @@ class TableMapping(BaseModel):
         return {key.lower(): expression for key, expression in self.columns.items()}
 
     @cached_property
+    def _renamed(self) -> frozenset[str]:
+        """Lower-case names of the mapped columns that do not stay as they are."""
+        return frozenset(
+            key
+            for key, expression in self._mapped.items()
+            if expression is None or expression.lower() != key
+        )
+
+    @cached_property
     def _new_names(self) -> frozenset[str] | None:
         return None if self.new_columns is None else frozenset(map(str.lower, self.new_columns))
 
@@ -281,13 +290,17 @@ class TableMapping(BaseModel):
         """Map an old column (matched case-insensitively, as BigQuery does)."""
         wanted = column.lower()
         if wanted in self._mapped:
-            expression = self._mapped[wanted]
-            if expression is None:
-                return ColumnTarget(column, None, changed=True)
-            return ColumnTarget(column, expression, changed=expression.lower() != wanted)
-        if self._new_names is not None and wanted not in self._new_names:
+            return ColumnTarget(column, self._mapped[wanted], changed=self.changes(column))
+        if self.changes(column):  # absent from new_columns
             return ColumnTarget(column, None, changed=True)
         return ColumnTarget(column, column, changed=False)
+
+    def changes(self, column: str) -> bool:
+        """``target(column).changed``, without building the target."""
+        wanted = column.lower()
+        if wanted in self._mapped:
+            return wanted in self._renamed
+        return self._new_names is not None and wanted not in self._new_names
 
     def owns(self, column: str) -> bool | None:
         """Whether the old table has ``column``; ``None`` when ``old_columns`` is not given.

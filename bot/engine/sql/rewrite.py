@@ -287,8 +287,8 @@ class _Rules:
         if verdict is None:
             opaque = self.text.opaque
             verdict = any(
-                mapping.target(name).changed
-                or name == table_name(mapping.old).table
+                mapping.changes(name)
+                or name == mapping.old_name.table
                 or name.lower() in self.produced(mapping)
                 for mapping in self.mappings
             ) or (opaque is not None and opaque(name))
@@ -344,7 +344,7 @@ class _Rules:
                 name = identifier.name
                 for source in self.ownership.selected(scope).values():
                     owner = self.ownership.of_source(source, name)
-                    if isinstance(owner, Owner) and owner.mapping.target(name).changed:
+                    if isinstance(owner, Owner) and owner.mapping.changes(name):
                         raise Guarded(f"USING ({name}) joins on a renamed column")
 
     def outside_scopes(self) -> dict[str, exp.Table]:
@@ -376,7 +376,7 @@ class _Rules:
         at, resolution = self.resolve(column, parts, scope, outside)
         name = parts[at].name
         if isinstance(resolution, Undecided) and any(
-            mapping.target(name).changed for mapping in resolution.candidates
+            mapping.changes(name) for mapping in resolution.candidates
         ):
             raise Guarded(f"owner of {name} cannot be decided")
         if at == 0 and scope is not None and not self.maps(resolution, name):
@@ -447,7 +447,7 @@ class _Rules:
     @staticmethod
     def maps(resolution: Resolution, name: str) -> bool:
         """Whether the column is an old table's and changes (it then gets qualified anyway)."""
-        return isinstance(resolution, Owner) and resolution.mapping.target(name).changed
+        return isinstance(resolution, Owner) and resolution.mapping.changes(name)
 
     def produced(self, mapping: TableMapping) -> frozenset[str]:
         """Column names of the new table that the mapping's changed columns read."""
