@@ -16,6 +16,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -252,34 +253,63 @@ class TableMapping(BaseModel):
         ]
         return problems
 
-    @property
+    # The engine asks the lookups below for every column of every statement, so what
+    # they need is derived once per mapping (the model is frozen, so it cannot go stale).
+
+    @cached_property
     def old_name(self) -> TableName:
         return TableName.parse(self.old)
 
-    @property
+    @cached_property
     def new_name(self) -> TableName:
         return TableName.parse(self.new)
+
+    @cached_property
+    def _mapped(self) -> dict[str, str | None]:
+        """``columns`` by lower-case name (names are unique case-insensitively)."""
+        return {key.lower(): expression for key, expression in self.columns.items()}
+
+    @cached_property
+    def _renamed(self) -> frozenset[str]:
+        """Lower-case names of the mapped columns that do not stay as they are."""
+        return frozenset(
+            key
+            for key, expression in self._mapped.items()
+            if expression is None or expression.lower() != key
+        )
+
+    @cached_property
+    def _new_names(self) -> frozenset[str] | None:
+        return None if self.new_columns is None else frozenset(map(str.lower, self.new_columns))
+
+    @cached_property
+    def _old_names(self) -> frozenset[str] | None:
+        return None if self.old_columns is None else frozenset(map(str.lower, self.old_columns))
 
     def target(self, column: str) -> ColumnTarget:
         """Map an old column (matched case-insensitively, as BigQuery does)."""
         wanted = column.lower()
-        for key, expression in self.columns.items():
-            if key.lower() == wanted:
-                if expression is None:
-                    return ColumnTarget(column, None, changed=True)
-                return ColumnTarget(column, expression, changed=expression.lower() != wanted)
-        if self.new_columns is not None and wanted not in {c.lower() for c in self.new_columns}:
+        if wanted in self._mapped:
+            return ColumnTarget(column, self._mapped[wanted], changed=self.changes(column))
+        if self.changes(column):  # absent from new_columns
             return ColumnTarget(column, None, changed=True)
         return ColumnTarget(column, column, changed=False)
+
+    def changes(self, column: str) -> bool:
+        """``target(column).changed``, without building the target."""
+        wanted = column.lower()
+        if wanted in self._mapped:
+            return wanted in self._renamed
+        return self._new_names is not None and wanted not in self._new_names
 
     def owns(self, column: str) -> bool | None:
         """Whether the old table has ``column``; ``None`` when ``old_columns`` is not given.
 
         Mapping keys alone never settle ownership: only the declared schema does.
         """
-        if self.old_columns is None:
+        if self._old_names is None:
             return None
-        return column.lower() in {c.lower() for c in self.old_columns}
+        return column.lower() in self._old_names
 
 
 def _is_type(type_text: str, dialect: str) -> bool:

@@ -6,7 +6,7 @@ API) classify a repository identically.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import posixpath
 
 from bot.engine.model import Framework
 
@@ -33,11 +33,15 @@ _FRAMEWORK_BY_SUFFIX = {".sql": Framework.BIGQUERY_SQL, ".scala": Framework.SCIO
 
 
 def is_ignored(path: str) -> bool:
-    return any(part in IGNORED_DIRECTORIES for part in PurePosixPath(path).parts[:-1])
+    """Whether a folder on the way to ``path`` is one of ``IGNORED_DIRECTORIES``.
+
+    Plain string splitting: this runs for every file of every repository.
+    """
+    return not IGNORED_DIRECTORIES.isdisjoint(path.split("/")[:-1])
 
 
 def standalone_framework(path: str) -> Framework | None:
     """The framework of a file that is not part of a dbt project, or None for other files."""
     if is_ignored(path):
         return None
-    return _FRAMEWORK_BY_SUFFIX.get(PurePosixPath(path).suffix.lower())
+    return _FRAMEWORK_BY_SUFFIX.get(posixpath.splitext(path)[1].lower())

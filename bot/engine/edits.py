@@ -7,15 +7,12 @@ spot: text outside the edited spans and inserted comment lines is copied as is.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from bot.engine.model import GuardrailSite, TextEdit
-
-_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -61,8 +58,7 @@ class LineIndex:
     """Offset ↔ line lookups for one text (1-based lines)."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        self._starts.extend(match.end() for match in _NEWLINE.finditer(text))
+        self._starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self._starts, offset)
@@ -77,16 +73,25 @@ def guardrail_comment(reason: str, guide: str, syntax: CommentSyntax) -> str:
     return syntax.render(f"godwit: {one_line}; see {guide}")
 
 
-def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
-    """Apply non-overlapping edits right to left so earlier offsets stay valid."""
-    ordered = sorted(set(edits))
+def apply_edits(text: str, edits: Iterable[TextEdit], offset: int = 0) -> str:
+    """Apply non-overlapping edits right to left so earlier offsets stay valid.
+
+    ``offset`` is where ``text`` starts in the text the edits' offsets refer to
+    (a statement cut out of its script).
+    """
+    ordered = sorted(set(edits), key=_order)
     for before, after in pairwise(ordered):
         if after.start < before.end:
             raise OverlappingEditsError(f"edits overlap: {before} and {after}")
     out = text
     for edit in reversed(ordered):
-        out = out[: edit.start] + edit.replacement + out[edit.end :]
+        out = out[: edit.start - offset] + edit.replacement + out[edit.end - offset :]
     return out
+
+
+def _order(edit: TextEdit) -> tuple[int, int, str]:
+    """``TextEdit``'s own order, as one key per edit rather than a comparison per pair."""
+    return edit.start, edit.end, edit.replacement
 
 
 def render(
@@ -103,6 +108,8 @@ def render(
     than repeated, which keeps applying a campaign twice equal to applying it once
     and lets an updated campaign refresh its own comments.
     """
+    if not guardrails:
+        return Rendered(apply_edits(text, edits), ())
     index = LineIndex(text)
     reasons_by_line: dict[int, list[str]] = {}
     for site in guardrails:

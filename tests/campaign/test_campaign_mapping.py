@@ -41,6 +41,7 @@ MAPPING = TableMapping(
 )
 def test_target(column: str, expected: ColumnTarget) -> None:
     assert MAPPING.target(column) == expected
+    assert MAPPING.changes(column) is expected.changed
 
 
 def test_target_without_new_columns_keeps_unlisted_columns() -> None:
@@ -48,6 +49,8 @@ def test_target_without_new_columns_keeps_unlisted_columns() -> None:
 
     assert mapping.target("session_id") == ColumnTarget("session_id", "session_id", changed=False)
     assert mapping.target("A") == ColumnTarget("A", "b", changed=True)
+    assert not mapping.changes("session_id")
+    assert mapping.changes("A")
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,18 @@ def test_find_dbt_projects() -> None:
             {"warehouse/models/unused.sql"},
             id="defaults under a folder",
         ),
+        pytest.param(
+            "warehouse",
+            "name: w\nversion: '1.0.0'\nprofile: bq\n",
+            {"warehouse/models/unused.sql"},
+            id="no paths key: defaults",
+        ),
+        pytest.param(
+            "warehouse",
+            'name: w\n"model-pa\\x74hs": [transform]\n',
+            {"warehouse/transform/b.sql", "warehouse/transform/schema.yaml"},
+            id="a key spelled with an escape is still read",
+        ),
     ],
 )
 def test_dbt_files(root: str, project_yml: str | None, expected: set[str]) -> None:

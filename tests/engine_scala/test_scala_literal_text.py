@@ -36,7 +36,7 @@ RUNTIME_CASES = [
 def test_runtime_text(source: str, expected: str) -> None:
     runtime = literal_text(source, lex(source).literals[:1])
     assert runtime.text == expected
-    assert len(runtime.spans) == len(runtime.text)
+    assert len(runtime.starts) == len(runtime.ends) == len(runtime.text)
 
 
 def test_origin_maps_runtime_spans_back_to_the_file() -> None:

@@ -7,14 +7,15 @@ out of the compiled SQL. A sources YAML's rewrite is one edit over the whole fil
 from bot.engine.dbt.adapter import DbtProjectRewrite, rewrite_dbt_project
 from bot.engine.dbt.project import dbt_files, find_dbt_projects, load_project
 from bot.engine.dbt.sources import load_yaml
-from bot.engine.dbt.sources_yaml import sequence_indent
+from bot.engine.dbt.sources_yaml import entries_block, sequence_indent
 
 
 def clear_caches() -> None:
-    """Forget parsed YAML documents, so a measurement plans from cold as a new repo would."""
+    """Forget parsed and written YAML, so a measurement plans from cold as a new repo would."""
     load_yaml.cache_clear()
     load_project.cache_clear()
     sequence_indent.cache_clear()
+    entries_block.cache_clear()
 
 
 __all__ = [

@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlglot import Token, TokenType
 from sqlglot.errors import TokenError
 
-from bot.engine.sql.statements import dialect_named
+from bot.engine.sql.reading import dialect_named, tokenize
 
 
 class ExpressionRole(StrEnum):
@@ -95,6 +95,7 @@ _CONFIG = re.compile(r"\{\{-?\s*config\(")
 _OPENERS = re.compile(r"\{\{|\{%|\{#")
 _CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _DIGITS = string.digits + string.ascii_lowercase
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 
 
 def _call(match: re.Match[str], offset: int, group: int | str = 0) -> SourceCall:
@@ -132,7 +133,7 @@ def placeholder(index: int, width: int) -> str:
 
 
 def _blank(text: str) -> str:
-    return "".join(ch if ch in "\r\n" else " " for ch in text)
+    return _NOT_LINE_BREAK.sub(" ", text)
 
 
 def _tag_end(text: str, start: int, closer: str) -> int:
@@ -196,7 +197,7 @@ def mask(text: str, dialect: str) -> MaskedModel:
 
 def _tokens(masked: str, dialect: str) -> tuple[Token, ...]:
     try:
-        return tuple(dialect_named(dialect).tokenize(masked))
+        return tuple(tokenize(masked, dialect_named(dialect)))
     except TokenError:
         return ()
 

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+
+from bot.engine.dbt.yaml_reader import load_safe
 
 PROJECT_FILE = "dbt_project.yml"
 _VENDORED = frozenset({"dbt_packages", "dbt_modules"})
@@ -95,9 +96,9 @@ def load_project(root: str, project_yml: str | None) -> DbtProject:
     defaults are what most projects use.
     """
     config: object = None
-    if project_yml is not None:
+    if project_yml is not None and _may_set_paths(project_yml):
         try:
-            config = YAML(typ="safe").load(project_yml)  # libyaml when installed
+            config = load_safe(project_yml)
         except YAMLError:
             config = None
     settings = dict(config) if isinstance(config, dict) else {}
@@ -114,6 +115,16 @@ def load_project(root: str, project_yml: str | None) -> DbtProject:
         return tuple(dict.fromkeys(found))
 
     return DbtProject(root, folders(_SQL_KEYS), folders(_YAML_KEYS))
+
+
+def _may_set_paths(project_yml: str) -> bool:
+    """Whether the text may set one of the ``*-paths`` keys: if not, there is nothing to read.
+
+    Each of those keys ends in ``paths``; only an escape sequence in a quoted key
+    could spell one without those letters in a row. Most projects keep dbt's
+    defaults, and parsing the file is a good part of planning a small project.
+    """
+    return "paths" in project_yml or "\\" in project_yml
 
 
 def project_file(root: str) -> str:

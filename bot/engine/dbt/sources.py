@@ -14,11 +14,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from bot.campaign import TableName
+from bot.engine.dbt.yaml_reader import load_round_trip
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,14 @@ class SourceCatalog:
 
 @lru_cache(maxsize=256)
 def load_yaml(text: str) -> object:
-    """Round-trip load (positions and comments kept); ``None`` when it does not parse.
+    """Round-trip load (positions kept); ``None`` when it does not parse.
 
-    Resolving, checking and editing a sources file each need its document, and the
-    round-trip loader is the slowest step of planning a dbt project, so documents
-    are cached by text. They are shared: callers read them and never mutate them.
+    Resolving, checking and editing a sources file each need its document, and
+    loading is the slowest step of planning a dbt project, so documents are cached
+    by text. They are shared: callers read them and never mutate them.
     """
     try:
-        return YAML(typ="rt").load(text)
+        return load_round_trip(text)
     except YAMLError:
         return None
 

@@ -20,7 +20,7 @@ from bot.engine.model import FileRewrite, GuardrailSite, TextEdit, VerificationI
 from bot.engine.scala.lexer import StringLiteral
 from bot.engine.scala.literal_text import LiteralText, encode
 from bot.engine.sql import rewrite_sql
-from bot.engine.sql.statements import dialect_named
+from bot.engine.sql.reading import dialect_named, tokenize
 
 # Tokens after which a splice stands for a value (``= $date``, ``LIMIT $n``, ``IN ($ids)``).
 _BEFORE_VALUE = frozenset(
@@ -74,7 +74,7 @@ def _value_splices(sql: LiteralText, dialect: str) -> set[str]:
     if not sql.placeholders:
         return set()  # nothing spliced: no need to read the tokens
     try:
-        tokens = dialect_named(dialect).tokenize(sql.text)
+        tokens = tokenize(sql.text, dialect_named(dialect))
     except SqlglotError:
         return set()
     values: set[str] = set()

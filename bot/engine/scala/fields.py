@@ -19,7 +19,7 @@ def changed_columns(mapping: TableMapping) -> list[str]:
     names = list(mapping.columns)
     listed = {name.lower() for name in names}
     names += [name for name in mapping.old_columns or [] if name.lower() not in listed]
-    return [name for name in names if mapping.target(name).changed]
+    return [name for name in names if mapping.changes(name)]
 
 
 def fields_named(values: Iterable[str], columns: Iterable[str]) -> list[str]:

@@ -227,10 +227,13 @@ def lex(text: str) -> Lexed:
     """Scan ``text`` once; unterminated constructs run to the end of their line or file."""
     scanner = _Scanner(text)
     scanner.code(in_splice=False)
-    chars = list(text)
-    for start, end in scanner.masked:
-        chars[start:end] = _NOT_NEWLINE.sub(" ", text[start:end])
-    code = "".join(chars)
+    pieces: list[str] = []
+    done = 0
+    for start, end in scanner.masked:  # in order, apart: comments and literals of the code
+        pieces += (text[done:start], _NOT_NEWLINE.sub(" ", text[start:end]))
+        done = end
+    pieces.append(text[done:])
+    code = "".join(pieces)
     literals: list[StringLiteral] = []
     outer_end = 0
     for literal in sorted(scanner.literals, key=lambda literal: literal.start):

@@ -37,15 +37,20 @@ class LiteralError(ValueError):
 class LiteralText:
     """The runtime text of one literal, or of literals joined by ``+``.
 
-    ``spans[i]`` is the file span spelling runtime character ``i`` (two
+    ``starts[i]:ends[i]`` is the file span spelling runtime character ``i`` (two
     characters for an escape, the whole splice for a placeholder); ``end`` is
     the end of the last literal's content. ``opaque`` are the runtime spans
     that stand for splices, and empty spans where two literals meet.
+
+    The spans are kept as two sequences of offsets rather than a pair per
+    character: a query is hundreds of characters, and as many small tuples are
+    work for the garbage collector.
     """
 
     literals: tuple[StringLiteral, ...]
     text: str
-    spans: tuple[tuple[int, int], ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
     end: int
     opaque: tuple[tuple[int, int], ...]
     placeholders: frozenset[str]
@@ -58,8 +63,8 @@ class LiteralText:
     def file_span(self, start: int, end: int) -> tuple[int, int]:
         """The file span spelling runtime ``text[start:end]``."""
         if start < end:
-            return self.spans[start][0], self.spans[end - 1][1]
-        at = self.spans[start][0] if start < len(self.spans) else self.end
+            return self.starts[start], self.ends[end - 1]
+        at = self.starts[start] if start < len(self.starts) else self.end
         return at, at
 
     def reference(
@@ -92,21 +97,28 @@ class LiteralText:
     def with_parameters(self, names: Collection[str]) -> LiteralText:
         """The same text with the named placeholders written as query parameters (``@name``)."""
         chars: list[str] = []
-        spans: list[tuple[int, int]] = []
+        starts: list[int] = []
+        ends: list[int] = []
         opaque: list[tuple[int, int]] = []
         done = 0
         for low, high in self.opaque:
             chars += self.text[done:low]
-            spans += self.spans[done:low]
+            starts += self.starts[done:low]
+            ends += self.ends[done:low]
             name = self.text[low:high]
             shown = f"@{name}" if name in names else name
             opaque.append((len(chars), len(chars) + len(shown)))
             chars += shown
-            spans += [self.spans[low]] * len(shown) if shown else []
+            if shown:
+                starts += [self.starts[low]] * len(shown)
+                ends += [self.ends[low]] * len(shown)
             done = high
         chars += self.text[done:]
-        spans += self.spans[done:]
-        return replace(self, text="".join(chars), spans=tuple(spans), opaque=tuple(opaque))
+        starts += self.starts[done:]
+        ends += self.ends[done:]
+        return replace(
+            self, text="".join(chars), starts=tuple(starts), ends=tuple(ends), opaque=tuple(opaque)
+        )
 
     def is_placeholder(self, name: str) -> bool:
         """Whether an identifier of the runtime text was produced by a splice."""
@@ -135,7 +147,8 @@ def literal_text(
     return LiteralText(
         tuple(literals),
         "".join(builder.chars),
-        tuple(builder.spans),
+        tuple(builder.starts),
+        tuple(builder.ends),
         literals[-1].content_end,
         tuple(builder.opaque),
         frozenset(builder.placeholders),
@@ -153,18 +166,21 @@ class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
         self.chars: list[str] = []
-        self.spans: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         self.opaque: list[tuple[int, int]] = []
         self.placeholders: set[str] = set()
 
     def emit(self, text: str, start: int, end: int) -> None:
         self.chars.extend(text)
-        self.spans.extend([(start, end)] * len(text))
+        self.starts.extend([start] * len(text))
+        self.ends.extend([end] * len(text))
 
     def emit_verbatim(self, start: int, end: int) -> None:
         """Source characters that mean themselves, each spelled by its own position."""
         self.chars.extend(self.source[start:end])
-        self.spans.extend(zip(range(start, end), range(start + 1, end + 1), strict=True))
+        self.starts.extend(range(start, end))
+        self.ends.extend(range(start + 1, end + 1))
 
     def decode(self, literal: StringLiteral) -> None:
         if literal.interpolator is not None and literal.interpolator not in _KNOWN_INTERPOLATORS:

@@ -34,11 +34,17 @@ _LEVELS: tuple[tuple[tuple[type[exp.Expr], ...], int], ...] = (
 )
 
 
+_LEVEL_BY_CLASS: dict[type[exp.Expr], int] = {}
+
+
 def _level(node: exp.Expr) -> int:
-    for classes, level in _LEVELS:
-        if isinstance(node, classes):
-            return level
-    return _ATOM
+    """How tightly ``node`` binds; looked up by class, since it is asked for every mapped column."""
+    kind = type(node)
+    level = _LEVEL_BY_CLASS.get(kind)
+    if level is None:
+        found = (bound for classes, bound in _LEVELS if issubclass(kind, classes))
+        level = _LEVEL_BY_CLASS[kind] = next(found, _ATOM)
+    return level
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot.engine.model import (
 )
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.mappings import parse_mapping
+from bot.engine.sql.reading import dialect_named, parse
 from bot.engine.sql.scopes import (
     Owner,
     Ownership,
@@ -42,10 +43,11 @@ from bot.engine.sql.scopes import (
     stars,
 )
 from bot.engine.sql.stars import except_edits, expand_star
-from bot.engine.sql.statements import Statement, dialect_named, split_statements
+from bot.engine.sql.statements import Statement, split_statements
 from bot.engine.sql.tables import (
     TableRef,
     TableResolver,
+    TreeNodes,
     find_old_tables,
     identifier_parts,
     locate,
@@ -113,58 +115,81 @@ def _rewrite_statement(
     resolver: TableResolver | None,
     result: FileRewrite,
 ) -> None:
+    planned = _plan_statement(text, dialect, mappings, resolver, result)
+    if planned is None:
+        return
+    # Only plain data is left of the statement's tree, which is garbage from here on.
+    # sqlglot trees are cyclic: holding one while the rewritten text is parsed would
+    # have the garbage collector move it to older generations, which are costly to
+    # collect, instead of reclaiming it.
+    plan, checked, expected = planned
+    problem = verify_statement(checked, text.dialect, mappings, expected)
+    if problem is not None:
+        result.verification.append(VerificationIssue(text.statement.start, problem))
+        _guard(text, result, f"rewrite could not be verified: {problem}")
+        return
+    if plan.edits:
+        result.edits.extend(plan.edits)
+        result.statements_rewritten += 1
+
+
+def _plan_statement(
+    text: _Text,
+    dialect: Dialect,
+    mappings: Sequence[TableMapping],
+    resolver: TableResolver | None,
+    result: FileRewrite,
+) -> tuple[_Plan, str, list[str] | None] | None:
+    """Parse a statement and plan its edits: the plan, the text to verify and its output names.
+
+    ``None`` when there is nothing to verify: no old table, or a guardrail instead.
+    """
     statement = text.statement
     tokens = statement.tokens
-
-    def guard(reason: str) -> None:
-        result.guardrails.append(GuardrailSite(statement.start, reason))
-
     if tokens and tokens[0].text.upper() == "EXECUTE":
         named = mentions_old_table(tokens, mappings) or strings_mention_old_table(tokens, mappings)
         if named is not None:
-            guard(f"EXECUTE IMMEDIATE builds SQL at run time that may read {named.old}")
-        return
+            reason = f"EXECUTE IMMEDIATE builds SQL at run time that may read {named.old}"
+            _guard(text, result, reason)
+        return None
     if resolver is None and tokens and mentions_old_table(tokens, mappings) is None:
-        return  # no old table is named: nothing to parse, whatever the statement says
+        return None  # no old table is named: nothing to parse, whatever the statement says
     try:
-        trees = dialect.parser().parse(list(tokens), text.sql) if tokens else [None]
+        trees = parse(list(tokens), text.sql, dialect) if tokens else [None]
     except SqlglotError:
         trees = [None]
     tree = trees[0] if trees else None
     if tree is None or isinstance(tree, exp.Command):
         named = _mentioned(text, mappings)
         if named is not None:
-            guard(f"this statement cannot be parsed and mentions {named.old}")
-        return
+            _guard(text, result, f"this statement cannot be parsed and mentions {named.old}")
+        return None
     try:
-        refs = find_old_tables(tree, text.sql, mappings, resolver)
+        nodes = TreeNodes.of(tree)
+        refs = find_old_tables(nodes, text.sql, mappings, resolver)
     except Guarded as guarded:
-        guard(guarded.reason)
-        return
+        _guard(text, result, guarded.reason)
+        return None
     result.references.extend(
         Reference(r.mapping.old, r.kind, r.start, r.end, text.sql[r.start : r.end]) for r in refs
     )
     if not refs:
-        return
+        return None
     try:
-        plan, expected = _plan(tree, refs, text)
-        checked = _checked_text(text, plan)
+        plan, expected = _plan(tree, nodes, refs, text)
+        return plan, _checked_text(text, plan), expected
     except Guarded as guarded:
-        guard(guarded.reason)
-        return
+        _guard(text, result, guarded.reason)
     except (SqlglotError, OverlappingEditsError) as error:
         # sqlglot's scope analysis gave up, or two rules claimed one span: not a
         # statement to rewrite by machine, but no reason to stop the others.
-        guard(f"this statement could not be analysed ({str(error).splitlines()[0]})")
-        return
-    problem = verify_statement(checked, text.dialect, mappings, expected)
-    if problem is not None:
-        result.verification.append(VerificationIssue(statement.start, problem))
-        guard(f"rewrite could not be verified: {problem}")
-        return
-    if plan.edits:
-        result.edits.extend(plan.edits)
-        result.statements_rewritten += 1
+        reason = f"this statement could not be analysed ({str(error).splitlines()[0]})"
+        _guard(text, result, reason)
+    return None
+
+
+def _guard(text: _Text, result: FileRewrite, reason: str) -> None:
+    result.guardrails.append(GuardrailSite(text.statement.start, reason))
 
 
 def _mentioned(text: _Text, mappings: Sequence[TableMapping]) -> TableMapping | None:
@@ -177,11 +202,12 @@ def _mentioned(text: _Text, mappings: Sequence[TableMapping]) -> TableMapping | 
 
 def _checked_text(text: _Text, plan: _Plan) -> str:
     start = text.statement.start
-    shifted = [TextEdit(e.start - start, e.end - start, e.replacement) for e in plan.checked]
-    return apply_edits(text.sql[start : text.statement.end], shifted)
+    return apply_edits(text.sql[start : text.statement.end], plan.checked, offset=start)
 
 
-def _plan(tree: exp.Expr, refs: list[TableRef], text: _Text) -> tuple[_Plan, list[str] | None]:
+def _plan(
+    tree: exp.Expr, nodes: TreeNodes, refs: list[TableRef], text: _Text
+) -> tuple[_Plan, list[str] | None]:
     """The statement's edits and its expected output names, or ``Guarded``."""
     _needs_no_human(refs)
     for ref in refs:
@@ -190,26 +216,35 @@ def _plan(tree: exp.Expr, refs: list[TableRef], text: _Text) -> tuple[_Plan, lis
     plan = _Plan()
     for ref in refs:
         edit = TextEdit(ref.start, ref.end, new_reference_text(ref, text.quote))
-        plain = replace(ref, replacement=None)
-        plan.add(edit, TextEdit(ref.start, ref.end, new_reference_text(plain, text.quote)))
-    _Rules(tree, refs, text, plan).run()
+        checked = None
+        if ref.replacement is not None:  # verification reads the plain table name
+            plain = replace(ref, replacement=None)
+            checked = TextEdit(ref.start, ref.end, new_reference_text(plain, text.quote))
+        plan.add(edit, checked)
+    _Rules(tree, nodes.columns, refs, text, plan).run()
     return plan, _expected_names(tree, plan)
 
 
 class _Rules:
     """The column and star rules over one parsed statement, adding edits to ``plan``."""
 
-    def __init__(self, tree: exp.Expr, refs: list[TableRef], text: _Text, plan: _Plan) -> None:
-        self.tree = tree
+    def __init__(
+        self,
+        tree: exp.Expr,
+        columns: list[exp.Column],
+        refs: list[TableRef],
+        text: _Text,
+        plan: _Plan,
+    ) -> None:
+        self.columns = columns
         self.text = text
         self.plan = plan
         self.tables = [ref.node for ref in refs]
         self.aliases = {table.alias_or_name.lower() for table in self.tables}
         self.tracked = {id(ref.node): ref.mapping for ref in refs}
         self.mappings = list({id(ref.mapping): ref.mapping for ref in refs}.values())
-        self.changed: dict[tuple[int, str], bool] = {}
         self.introduced: dict[int, frozenset[str]] = {}
-        self.settled: dict[tuple[str, ...], bool] = {}  # unaffected(), by the parts' names
+        self.settled: dict[str, bool] = {}  # watched(), by name
         self.roots, self.index = query_scopes(tree)
         self.ownership = Ownership(
             lambda table: self.tracked.get(id(table)),
@@ -225,7 +260,7 @@ class _Rules:
             self.check_using(scope)
             self.remaining_stars(scope)
         outside = self.outside_scopes()
-        for column in self.tree.find_all(exp.Column):
+        for column in self.columns:
             if isinstance(column.parent, exp.Star) or self.unaffected(column):
                 continue
             for edit in self.column_edits(column, scope_of(column, self.index), outside):
@@ -239,31 +274,26 @@ class _Rules:
         table's name, a name a mapping brings in, or a masked placeholder, or the
         column is an old table's alias. Most columns are settled here, cheaply.
         """
-        names = tuple(part.name for part in column.parts[:2])
-        settled = self.settled.get(names)
-        if settled is None:
-            settled = self.settled[names] = self._unaffected(names)
-        return settled
+        parts = column.parts
+        if len(parts) == 1:
+            name = parts[0].name
+            # An old table's alias alone is a whole row of it, as a value.
+            return name.lower() not in self.aliases and not self.watched(name)
+        return not (self.watched(parts[0].name) or self.watched(parts[1].name))
 
-    def _unaffected(self, names: tuple[str, ...]) -> bool:
-        opaque = self.text.opaque
-        if len(names) == 1 and names[0].lower() in self.aliases:
-            return False  # a whole row of an old table, as a value
-        return not any(
-            self.changes(mapping, name)
-            or name == table_name(mapping.old).table
-            or name.lower() in self.produced(mapping)
-            or (opaque is not None and opaque(name))
-            for name in names
-            for mapping in self.mappings
-        )
-
-    def changes(self, mapping: TableMapping, name: str) -> bool:
-        key = (id(mapping), name.lower())
-        changed = self.changed.get(key)
-        if changed is None:
-            changed = self.changed[key] = mapping.target(name).changed
-        return changed
+    def watched(self, name: str) -> bool:
+        """Whether a column part named ``name`` may make the column change (once per name)."""
+        verdict = self.settled.get(name)
+        if verdict is None:
+            opaque = self.text.opaque
+            verdict = any(
+                mapping.changes(name)
+                or name == mapping.old_name.table
+                or name.lower() in self.produced(mapping)
+                for mapping in self.mappings
+            ) or (opaque is not None and opaque(name))
+            self.settled[name] = verdict
+        return verdict
 
     def expand_stars(self, root: Scope) -> None:
         """Rule 3.5: a star over an old table that reaches the output becomes a column list."""
@@ -314,7 +344,7 @@ class _Rules:
                 name = identifier.name
                 for source in self.ownership.selected(scope).values():
                     owner = self.ownership.of_source(source, name)
-                    if isinstance(owner, Owner) and owner.mapping.target(name).changed:
+                    if isinstance(owner, Owner) and owner.mapping.changes(name):
                         raise Guarded(f"USING ({name}) joins on a renamed column")
 
     def outside_scopes(self) -> dict[str, exp.Table]:
@@ -346,7 +376,7 @@ class _Rules:
         at, resolution = self.resolve(column, parts, scope, outside)
         name = parts[at].name
         if isinstance(resolution, Undecided) and any(
-            mapping.target(name).changed for mapping in resolution.candidates
+            mapping.changes(name) for mapping in resolution.candidates
         ):
             raise Guarded(f"owner of {name} cannot be decided")
         if at == 0 and scope is not None and not self.maps(resolution, name):
@@ -373,8 +403,8 @@ class _Rules:
         start, end = locate(parts[: at + 1], text.sql)
         is_projection = isinstance(column.parent, exp.Select) and column.arg_key == "expressions"
         if is_projection and not followed and parsed.output_name.lower() != name.lower():
-            written_start, written_end = locate(parts[at : at + 1], text.sql)
-            replacement = f"{replacement} AS {text.sql[written_start:written_end]}"
+            written = (start, end) if at == 0 else locate(parts[at : at + 1], text.sql)
+            replacement = f"{replacement} AS {text.sql[written[0] : written[1]]}"
         return [TextEdit(start, end, replacement)]
 
     def clash(self, name: str, resolution: Resolution, scope: Scope) -> TableMapping | None:
@@ -417,7 +447,7 @@ class _Rules:
     @staticmethod
     def maps(resolution: Resolution, name: str) -> bool:
         """Whether the column is an old table's and changes (it then gets qualified anyway)."""
-        return isinstance(resolution, Owner) and resolution.mapping.target(name).changed
+        return isinstance(resolution, Owner) and resolution.mapping.changes(name)
 
     def produced(self, mapping: TableMapping) -> frozenset[str]:
         """Column names of the new table that the mapping's changed columns read."""
@@ -425,8 +455,8 @@ class _Rules:
         if found is None:
             found = frozenset(
                 name
-                for column in mapping.columns
-                if (expression := mapping.target(column).expression) is not None
+                for column, expression in mapping.columns.items()  # what target() maps them to
+                if expression is not None
                 for name in parse_mapping(expression, self.text.dialect).reads
                 if name != column.lower()
             )

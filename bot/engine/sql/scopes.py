@@ -87,7 +87,8 @@ class Ownership:
     ``tracked`` says which table references are of interest and their mapping;
     ``has`` what is known of a tracked table's columns (True/False/None = unknown);
     ``passes`` whether a star lets its table's columns through under their own
-    names (a star the rewrite expands does not).
+    names (a star the rewrite expands does not). Answers are kept for the
+    statement, so ``passes`` must be settled before the first column is resolved.
     """
 
     def __init__(
@@ -102,6 +103,8 @@ class Ownership:
         # Per-statement memos, keyed by node identity: the tree outlives this object.
         self._selected: dict[int, dict[str, Source]] = {}
         self._names: dict[int, set[str]] = {}
+        self._owners: dict[int, Owner | None] = {}
+        self._unqualified: dict[tuple[int, str], Resolution] = {}
 
     def selected(self, scope: Scope) -> dict[str, Source]:
         """The sources a scope selects from (FROM and JOIN), keyed by lower-case name."""
@@ -162,12 +165,24 @@ class Ownership:
 
     def of_source(self, source: Source, name: str) -> Resolution:
         if isinstance(source, exp.Table):
-            mapping = self._tracked(source)
-            return None if mapping is None else Owner(mapping, source, through_star=False)
+            if id(source) not in self._owners:
+                mapping = self._tracked(source)
+                owner = None if mapping is None else Owner(mapping, source, through_star=False)
+                self._owners[id(source)] = owner
+            return self._owners[id(source)]
         return self._through(source, name)
 
     def unqualified(self, scope: Scope, name: str) -> Resolution:
-        """Owner of an unqualified column, or of the first part of a struct path."""
+        """Owner of an unqualified column, or of the first part of a struct path.
+
+        Asked once per name and scope: a query names the same column in several clauses.
+        """
+        key = (id(scope), name)
+        if key not in self._unqualified:
+            self._unqualified[key] = self._find_unqualified(scope, name)
+        return self._unqualified[key]
+
+    def _find_unqualified(self, scope: Scope, name: str) -> Resolution:
         current: Scope | None = scope
         while current is not None:
             sources = self.selected(current)
@@ -223,6 +238,10 @@ class Ownership:
 
     def _decide(self, sources: list[Source], name: str) -> tuple[bool, Resolution]:
         """(whether some source may have the column, who owns it)."""
+        if len(sources) == 1:  # most scopes read one source: its verdict is the answer
+            if self.has(sources[0], name) is False:
+                return False, None
+            return True, self.of_source(sources[0], name)
         verdicts = [(source, self.has(source, name)) for source in sources]
         known = [source for source, verdict in verdicts if verdict is True]
         unknown = [source for source, verdict in verdicts if verdict is None]

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import Token, TokenType
+
+from bot.engine.sql.reading import tokenize
 
 # Block headers and the keyword that ends them ("" when the keyword alone is the header).
 _HEADERS = {
@@ -31,16 +32,6 @@ _HEADERS = {
     "WHILE": "DO",
     "FOR": "DO",
 }
-
-
-@lru_cache(maxsize=8)
-def dialect_named(name: str) -> Dialect:
-    """``Dialect.get_or_raise`` once per name: building a dialect costs as much as lexing a query.
-
-    A dialect only holds settings; each tokenize or parse makes its own tokenizer
-    and parser, so one instance serves every caller.
-    """
-    return Dialect.get_or_raise(name)
 
 
 @dataclass(frozen=True)
@@ -63,7 +54,7 @@ def split_statements(
     """
     if tokens is None:
         try:
-            tokens = dialect.tokenize(sql)
+            tokens = tokenize(sql, dialect)
         except SqlglotError:
             return _untokenizable(sql, 0, len(sql))
     statements: list[Statement] = []
@@ -72,37 +63,35 @@ def split_statements(
     return statements
 
 
-def _chunks(tokens: Sequence[Token], length: int) -> Iterator[tuple[list[Token], int]]:
+def _chunks(tokens: Sequence[Token], length: int) -> Iterator[tuple[Sequence[Token], int]]:
     """Token runs between semicolons, each with the offset where its text ends."""
-    current: list[Token] = []
-    for token in tokens:
+    start = 0
+    for index, token in enumerate(tokens):
         if token.token_type == TokenType.SEMICOLON:
-            if current:
-                yield current, token.start
-            current = []
-        else:
-            current.append(token)
-    if current:
-        yield current, length
+            if index > start:
+                yield tokens[start:index], token.start
+            start = index + 1
+    if start < len(tokens):
+        yield tokens[start:], length
 
 
-def _blocks(chunk: list[Token], end: int, sql: str, dialect: Dialect) -> Iterator[Statement]:
+def _blocks(chunk: Sequence[Token], end: int, sql: str, dialect: Dialect) -> Iterator[Statement]:
     """The statement in ``chunk``, after any block headers in front of it."""
     first = chunk[0]
-    rest = chunk[1:]
     if first.token_type == TokenType.COMMAND:
         # The tokenizer keeps a command's text as one string token; read it as SQL again
         # so a statement inside a block, or a table inside a command, stays visible.
         try:
-            rest = _tokenize_region(sql, first.end + 1, end, dialect)
+            chunk = [first, *_tokenize_region(sql, first.end + 1, end, dialect)]
         except SqlglotError:
             yield from _untokenizable(sql, first.start, end)
             return
     keyword = first.text.upper()
     closing = _HEADERS.get(keyword)
     if closing is None or (keyword == "BEGIN" and first.token_type != TokenType.COMMAND):
-        yield _statement([first, *rest])
+        yield _statement(chunk)
         return
+    rest = chunk[1:]
     cut = 0
     if closing:
         cut = next(
@@ -118,7 +107,7 @@ def _tokenize_region(sql: str, start: int, end: int, dialect: Dialect) -> list[T
     """Tokens of ``sql[start:end]``, moved to their offsets in ``sql``."""
     return [
         Token(t.token_type, t.text, t.line, t.col, t.start + start, t.end + start, t.comments)
-        for t in dialect.tokenize(sql[start:end])
+        for t in tokenize(sql[start:end], dialect)
     ]
 
 
@@ -131,5 +120,5 @@ def _untokenizable(sql: str, start: int, end: int) -> list[Statement]:
     return [Statement(first, start + len(region.rstrip()), ())]
 
 
-def _statement(tokens: list[Token]) -> Statement:
+def _statement(tokens: Sequence[Token]) -> Statement:
     return Statement(tokens[0].start, tokens[-1].end + 1, tuple(tokens))

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from sqlglot import exp
 from sqlglot.tokenizer_core import Token, TokenType
@@ -29,6 +30,9 @@ class TableMatch:
 
 TableResolver = Callable[[exp.Table], TableMatch | None]
 
+_NAME_TOKENS = frozenset({TokenType.VAR, TokenType.IDENTIFIER})
+_NOT_IN_NAMES = re.compile(r"[`\"\[\]\s]")  # quotes and blanks a dotted name may hold
+
 
 @dataclass(frozen=True)
 class TableRef:
@@ -44,10 +48,10 @@ class TableRef:
 
 def identifier_parts(node: exp.Table | exp.Column) -> list[exp.Identifier] | None:
     """The name parts of a plain table or column; None for functions, stars and the like."""
-    parts = node.parts
+    parts = node.parts  # a new list on every call
     if not parts or not all(isinstance(part, exp.Identifier) for part in parts):
         return None
-    return [part for part in parts if isinstance(part, exp.Identifier)]
+    return cast(list[exp.Identifier], parts)
 
 
 @lru_cache(maxsize=256)
@@ -75,22 +79,40 @@ def names_new(names: Sequence[str], new: TableName) -> bool:
     return 2 <= len(names) <= 3 and tuple(names) == new.parts[3 - len(names) :]
 
 
+@dataclass(frozen=True)
+class TreeNodes:
+    """A statement's tables, CTE names (lower case) and columns, in tree order.
+
+    Finding the old tables and rewriting the columns each need a walk over the
+    whole tree; one walk collects what both need.
+    """
+
+    tables: list[exp.Table]
+    cte_names: set[str]
+    columns: list[exp.Column]
+
+    @classmethod
+    def of(cls, tree: exp.Expr) -> TreeNodes:
+        nodes = cls([], set(), [])
+        for node in tree.walk():
+            if isinstance(node, exp.Column):
+                nodes.columns.append(node)
+            elif isinstance(node, exp.Table):
+                nodes.tables.append(node)
+            elif isinstance(node, exp.CTE):
+                nodes.cte_names.add(node.alias.lower())
+        return nodes
+
+
 def find_old_tables(
-    tree: exp.Expr,
+    nodes: TreeNodes,
     sql: str,
     mappings: Sequence[TableMapping],
     resolver: TableResolver | None,
 ) -> list[TableRef]:
-    """Every reference to an old table in ``tree``; CTE names are never tables."""
-    tables: list[exp.Table] = []
-    cte_names: set[str] = set()
-    for node in tree.walk():
-        if isinstance(node, exp.Table):
-            tables.append(node)
-        elif isinstance(node, exp.CTE):
-            cte_names.add(node.alias.lower())
+    """Every reference to an old table among ``nodes``; CTE names are never tables."""
     found: list[TableRef] = []
-    for table in tables:
+    for table in nodes.tables:
         parts = identifier_parts(table)
         if parts is None:
             continue
@@ -101,7 +123,7 @@ def find_old_tables(
             kind, mapping = ReferenceKind.TABLE, match.mapping
         else:
             names = [part.name for part in parts]
-            if len(names) == 1 and names[0].lower() in cte_names:
+            if len(names) == 1 and names[0].lower() in nodes.cte_names:
                 continue
             kind, mapping = _first_old(names, mappings)
         if kind is None or mapping is None:
@@ -125,14 +147,12 @@ def _first_old(
 def locate(parts: Sequence[exp.Identifier], sql: str) -> tuple[int, int]:
     """The span of a dotted name, checked against the text rather than trusted."""
     metas = [part.meta for part in parts]
-    if not all("start" in meta and "end" in meta for meta in metas):
-        raise Guarded(f"the position of {_dotted(parts)} in the text is unknown")
-    start = min(int(meta["start"]) for meta in metas)
-    end = max(int(meta["end"]) for meta in metas) + 1
-    written = re.sub(r"[`\"\[\]\s]", "", sql[start:end])
-    if written != _dotted(parts):
-        raise Guarded(f"the position of {_dotted(parts)} in the text is unknown")
-    return start, end
+    if all("start" in meta and "end" in meta for meta in metas):
+        start = min(int(meta["start"]) for meta in metas)
+        end = max(int(meta["end"]) for meta in metas) + 1
+        if _NOT_IN_NAMES.sub("", sql[start:end]) == _dotted(parts):
+            return start, end
+    raise Guarded(f"the position of {_dotted(parts)} in the text is unknown")
 
 
 def _dotted(parts: Sequence[exp.Identifier]) -> str:
@@ -187,12 +207,12 @@ def mentions_old_table(
     Used for statements that cannot be parsed: they get a guardrail only when they
     plausibly read an old table, never for a mere word in a comment or a string.
     """
+    olds = [(mapping, table_name(mapping.old)) for mapping in mappings]
     for token in tokens:
-        if token.token_type not in (TokenType.VAR, TokenType.IDENTIFIER):
+        if token.token_type not in _NAME_TOKENS:
             continue
         text = token.text
-        for mapping in mappings:
-            old = table_name(mapping.old)
+        for mapping, old in olds:
             if old.table not in text and "*" not in text:
                 continue  # each form old_kind accepts holds the table's name or a wildcard
             if any(old_kind([piece], old) for piece in text.split(".")):

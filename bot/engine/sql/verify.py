@@ -15,6 +15,7 @@ from sqlglot.errors import SqlglotError
 from bot.campaign import TableMapping
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.mappings import parse_mapping
+from bot.engine.sql.reading import dialect_named, parse, tokenize
 from bot.engine.sql.scopes import (
     Owner,
     Ownership,
@@ -24,8 +25,13 @@ from bot.engine.sql.scopes import (
     resolve_column,
     scope_of,
 )
-from bot.engine.sql.statements import dialect_named
-from bot.engine.sql.tables import find_old_tables, identifier_parts, names_new, table_name
+from bot.engine.sql.tables import (
+    TreeNodes,
+    find_old_tables,
+    identifier_parts,
+    names_new,
+    table_name,
+)
 
 
 def output_names(tree: exp.Expr) -> list[exp.Expr] | None:
@@ -52,7 +58,7 @@ def verify_statement(
     """The first reason the rewritten statement ``text`` is not acceptable, or None."""
     try:
         reader = dialect_named(dialect)
-        trees = reader.parser().parse(reader.tokenize(text), text)
+        trees = parse(tokenize(text, reader), text, reader)
     except SqlglotError as error:
         return f"the rewritten statement does not parse ({str(error).splitlines()[0]})"
     tree = trees[0] if trees else None
@@ -61,7 +67,7 @@ def verify_statement(
     try:
         # A reference spells the table's name; text without any old name has none left.
         if any(table_name(m.old).table in text for m in mappings):
-            left = find_old_tables(tree, text, mappings, None)
+            left = find_old_tables(TreeNodes.of(tree), text, mappings, None)
             if left:
                 return f"{left[0].mapping.old} is still referenced"
         missing = _missing_new_column(tree, mappings, dialect)
