@@ -279,7 +279,7 @@ class _Rules:
             name = parts[0].name
             # An old table's alias alone is a whole row of it, as a value.
             return name.lower() not in self.aliases and not self.watched(name)
-        return not (self.watched(parts[0].name) or self.watched(parts[1].name))
+        return not any(self.watched(part.name) for part in parts[:2])
 
     def watched(self, name: str) -> bool:
         """Whether a column part named ``name`` may make the column change (once per name)."""
