@@ -94,12 +94,12 @@ class TreeNodes:
     @classmethod
     def of(cls, tree: exp.Expr) -> TreeNodes:
         nodes = cls([], set(), [])
-        for node in tree.walk():
+        for node in tree.find_all(exp.Column, exp.Table, exp.CTE):
             if isinstance(node, exp.Column):
                 nodes.columns.append(node)
             elif isinstance(node, exp.Table):
                 nodes.tables.append(node)
-            elif isinstance(node, exp.CTE):
+            else:
                 nodes.cte_names.add(node.alias.lower())
         return nodes
 
