@@ -254,7 +254,7 @@ class TableMapping(BaseModel):
         return problems
 
     # The engine asks the lookups below for every column of every statement, so what
-    # they need is derived once per mapping (the model is frozen, so it cannot go stale).
+    # they need is derived once per mapping and kept on it: the model is frozen.
 
     @cached_property
     def old_name(self) -> TableName:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engine.dbt.jinja import ExpressionRole, mask, placeholder, source_calls
+from bot.engine.dbt.jinja import ExpressionRole, _tag_end, mask, placeholder, source_calls
 
 MASKING = [
     pytest.param(
@@ -144,3 +144,37 @@ def test_masking_moves_nothing_outside_jinja(pieces: list[str]) -> None:
         assert after in (before, " ") or offset in named
         assert (before == "\n") == (after == "\n")
     assert not any(opener in result.text for opener in ("{{", "{%", "{#"))
+
+
+def _reference_tag_end(text: str, start: int, closer: str) -> int | None:
+    """The tag end, character by character: quotes open strings (not in comments)."""
+    i, quote = start + 2, ""
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif closer != "#}" and ch in "'\"":
+            quote = ch
+        elif text.startswith(closer, i):
+            return i + 2
+        i += 1
+    return None
+
+
+_TAG_PIECES = st.sampled_from(["}}", "%}", "#}", "}", "%", "#", "'", '"', "\\", "x", "\n", " "])
+
+
+@given(st.sampled_from(["{{", "{%", "{#"]), st.lists(_TAG_PIECES, max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_tag_end_skips_strings_like_a_character_scan(opener: str, pieces: list[str]) -> None:
+    text = opener + "".join(pieces)
+    closer = {"{{": "}}", "{%": "%}", "{#": "#}"}[opener]
+    expected = _reference_tag_end(text, 0, closer)
+    if expected is None:
+        with pytest.raises(ValueError, match="unclosed Jinja tag"):
+            _tag_end(text, 0, opener)
+    else:
+        assert _tag_end(text, 0, opener) == expected

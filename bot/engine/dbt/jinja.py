@@ -93,7 +93,6 @@ _WHOLE_SOURCE = re.compile(r"\{\{-?\s*(?P<call>" + _CALL + r")\s*-?\}\}")
 _RELATION = re.compile(r"\{\{-?\s*(?:this|ref\(.*\))\s*-?\}\}", re.DOTALL)
 _CONFIG = re.compile(r"\{\{-?\s*config\(")
 _OPENERS = re.compile(r"\{\{|\{%|\{#")
-_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _DIGITS = string.digits + string.ascii_lowercase
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 
@@ -136,22 +135,29 @@ def _blank(text: str) -> str:
     return _NOT_LINE_BREAK.sub(" ", text)
 
 
-def _tag_end(text: str, start: int, closer: str) -> int:
-    """End of the tag opened at ``start``, skipping string literals inside it."""
-    i = start + 2
-    quote = ""
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif closer != "#}" and ch in "'\"":
-            quote = ch
-        elif text.startswith(closer, i):
-            return i + 2
-        i += 1
+def _tag_body(closer: str) -> re.Pattern[str]:
+    """A tag's text after its opener, through ``closer``, skipping string literals in it."""
+    first, second = map(re.escape, closer)
+    return re.compile(
+        rf"""(?:[^'"{first}]|{first}(?!{second})|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*"""
+        rf"{first}{second}",
+        re.DOTALL,
+    )
+
+
+_TAG_BODIES = {"{{": _tag_body("}}"), "{%": _tag_body("%}")}
+
+
+def _tag_end(text: str, start: int, opener: str) -> int:
+    """End of the tag opened at ``start``; a comment is the only tag whose quotes are text."""
+    if opener == "{#":
+        end = text.find("#}", start + 2)
+        if end >= 0:
+            return end + 2
+    else:
+        body = _TAG_BODIES[opener].match(text, start + 2)
+        if body is not None:
+            return body.end()
     raise ValueError(f"unclosed Jinja tag at offset {start}")
 
 
@@ -176,7 +182,7 @@ def mask(text: str, dialect: str) -> MaskedModel:
         if opener.start() < cursor:
             continue
         start = opener.start()
-        end = _tag_end(text, start, _CLOSERS[opener.group()])
+        end = _tag_end(text, start, opener.group())
         out.append(text[cursor:start])
         tag = text[start:end]
         if opener.group() == "{{":

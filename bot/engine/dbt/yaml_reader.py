@@ -43,6 +43,15 @@ def _c_loader(constructor: Any) -> Any:
     class Loader(CParser, constructor, VersionedResolver):  # type: ignore[misc]
         comment_handling = None
 
+        @property
+        def processing_version(self) -> tuple[int, int]:
+            """YAML 1.2, as ``VersionedResolver`` finds for a C parser, without raising.
+
+            libyaml does not pass a ``%YAML`` directive on: the resolver's lookup of one
+            fails with an exception, for every scalar, before it settles on 1.2.
+            """
+            return (1, 2)
+
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             self._parser = self._composer = self

@@ -96,6 +96,8 @@ class LiteralText:
 
     def with_parameters(self, names: Collection[str]) -> LiteralText:
         """The same text with the named placeholders written as query parameters (``@name``)."""
+        if not names:
+            return self  # nothing to rename: the text and its spans stay as they are
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []

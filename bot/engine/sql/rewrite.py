@@ -221,7 +221,7 @@ def _plan(
             plain = replace(ref, replacement=None)
             checked = TextEdit(ref.start, ref.end, new_reference_text(plain, text.quote))
         plan.add(edit, checked)
-    _Rules(tree, nodes.columns, refs, text, plan).run()
+    _Rules(tree, nodes, refs, text, plan).run()
     return plan, _expected_names(tree, plan)
 
 
@@ -231,12 +231,12 @@ class _Rules:
     def __init__(
         self,
         tree: exp.Expr,
-        columns: list[exp.Column],
+        nodes: TreeNodes,
         refs: list[TableRef],
         text: _Text,
         plan: _Plan,
     ) -> None:
-        self.columns = columns
+        self.nodes = nodes
         self.text = text
         self.plan = plan
         self.tables = [ref.node for ref in refs]
@@ -254,13 +254,15 @@ class _Rules:
 
     def run(self) -> None:
         """Stars first (an expanded star changes what the columns behind it mean)."""
-        for root in self.roots:
-            self.expand_stars(root)
+        if self.nodes.stars:
+            for root in self.roots:
+                self.expand_stars(root)
         for scope in self.index.values():
             self.check_using(scope)
-            self.remaining_stars(scope)
+            if self.nodes.stars:
+                self.remaining_stars(scope)
         outside = self.outside_scopes()
-        for column in self.columns:
+        for column in self.nodes.columns:
             if isinstance(column.parent, exp.Star) or self.unaffected(column):
                 continue
             for edit in self.column_edits(column, scope_of(column, self.index), outside):
@@ -279,7 +281,7 @@ class _Rules:
             name = parts[0].name
             # An old table's alias alone is a whole row of it, as a value.
             return name.lower() not in self.aliases and not self.watched(name)
-        return not (self.watched(parts[0].name) or self.watched(parts[1].name))
+        return not any(self.watched(part.name) for part in parts[:2])
 
     def watched(self, name: str) -> bool:
         """Whether a column part named ``name`` may make the column change (once per name)."""

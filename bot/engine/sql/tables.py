@@ -81,7 +81,7 @@ def names_new(names: Sequence[str], new: TableName) -> bool:
 
 @dataclass(frozen=True)
 class TreeNodes:
-    """A statement's tables, CTE names (lower case) and columns, in tree order.
+    """A statement's tables, CTE names (lower case), columns and stars, in tree order.
 
     Finding the old tables and rewriting the columns each need a walk over the
     whole tree; one walk collects what both need.
@@ -90,17 +90,20 @@ class TreeNodes:
     tables: list[exp.Table]
     cte_names: set[str]
     columns: list[exp.Column]
+    stars: list[exp.Star]
 
     @classmethod
     def of(cls, tree: exp.Expr) -> TreeNodes:
-        nodes = cls([], set(), [])
-        for node in tree.walk():
+        nodes = cls([], set(), [], [])
+        for node in tree.find_all(exp.Column, exp.Table, exp.CTE, exp.Star):
             if isinstance(node, exp.Column):
                 nodes.columns.append(node)
             elif isinstance(node, exp.Table):
                 nodes.tables.append(node)
             elif isinstance(node, exp.CTE):
                 nodes.cte_names.add(node.alias.lower())
+            elif isinstance(node, exp.Star):
+                nodes.stars.append(node)
         return nodes
 
 
