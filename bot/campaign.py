@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
+import ipaddress
 import json
 import os
 import re
@@ -40,6 +41,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+)
 from ruamel.yaml.scalarbool import ScalarBoolean
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
@@ -49,6 +56,30 @@ _DATASET_OR_TABLE = re.compile(r"[A-Za-z0-9_]{1,1024}")
 _COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,299}")
 _CAMPAIGN_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
 _REPO_GLOB = re.compile(r"[A-Za-z0-9._\-*?\[\]!]+/[A-Za-z0-9._\-*?\[\]!]+")
+
+
+@dataclass(frozen=True)
+class CampaignLimits:
+    """The largest campaign accepted, declared once and named in every refusal.
+
+    A campaign comes from whoever can open an issue, so every dimension a
+    document can stretch is bounded before any of it is built: the text, its
+    nesting, and how many tables and columns it lists. A real campaign stays far
+    below each (the example is 1 KB, nested 4 deep).
+    """
+
+    max_bytes: int = 256 * 1024
+    """UTF-8 bytes of the campaign text (for an issue, its whole body)."""
+    max_depth: int = 10
+    """Nested mappings and lists; a campaign needs 4."""
+    max_tables: int = 200
+    max_columns: int = 10_000
+    """Entries of one table's ``columns``, ``old_columns`` or ``new_columns`` (BigQuery's cap)."""
+    max_expression_chars: int = 2_000
+    """One column mapping's SQL, or one declared type."""
+
+
+CAMPAIGN_LIMITS = CampaignLimits()
 
 _Loc = tuple[int | str, ...]
 _Problem = tuple[_Loc, str, object]  # where, what is wrong, the offending value
@@ -140,8 +171,13 @@ def _parse_expression(sql: str, dialect: str) -> exp.Expr:
     mapping is substituted into every statement that reads the column, where
     only a plain scalar expression keeps the statement's meaning.
     """
+    limit = CAMPAIGN_LIMITS.max_expression_chars
+    if len(sql) > limit:
+        raise ValueError(f"{len(sql):,} characters, more than the limit of {limit:,}")
     try:
         tree = sqlglot.parse_one(sql, read=dialect, into=exp.Condition)
+    except RecursionError:
+        raise ValueError("nested too deeply to be a column mapping") from None
     except ParseError as exc:
         reason = exc.errors[0]["description"] if exc.errors else str(exc)
         raise ValueError(f"not a {dialect} SQL expression ({reason})") from None
@@ -246,11 +282,10 @@ class TableMapping(BaseModel):
                     )
                     for name in sorted(read - new_names)
                 ]
-        problems += [
-            (("new_columns", column), f"not a {dialect} type", type_text)
-            for column, type_text in (self.new_columns or {}).items()
-            if not _is_type(type_text, dialect)
-        ]
+        for column, type_text in (self.new_columns or {}).items():
+            problem = _type_problem(type_text, dialect)
+            if problem is not None:
+                problems.append((("new_columns", column), problem, type_text))
         return problems
 
     # The engine asks the lookups below for every column of every statement, so what
@@ -312,12 +347,18 @@ class TableMapping(BaseModel):
         return column.lower() in self._old_names
 
 
-def _is_type(type_text: str, dialect: str) -> bool:
+def _type_problem(type_text: str, dialect: str) -> str | None:
+    """Why ``type_text`` is not a column type of ``dialect``, or None."""
+    limit = CAMPAIGN_LIMITS.max_expression_chars
+    if len(type_text) > limit:
+        return f"{len(type_text):,} characters, more than the limit of {limit:,}"
     try:
         exp.DataType.build(type_text, dialect=dialect)
     except SqlglotError:
-        return False
-    return True
+        return f"not a {dialect} type"
+    except RecursionError:
+        return f"nested too deeply to be a {dialect} type"
+    return None
 
 
 def _repo_glob(text: str) -> str:
@@ -342,15 +383,45 @@ def _title(text: str) -> str:
 
 
 _HTTP_URL = TypeAdapter(HttpUrl)
+_URL_MARKUP = frozenset("<>\"'`()[]{}\\|^")
+"""Characters that end or break a Markdown link or an HTML attribute."""
+_LOCAL_HOSTS = frozenset({"localhost", "localhost.localdomain", "0.0.0.0"})
 
 
 def _guide(text: str) -> str:
-    """Check the URL but keep it as written: guardrail comments quote it verbatim."""
+    """Check the URL but keep it as written: guardrail comments quote it verbatim.
+
+    The guide is copied into PR bodies, code comments and the dashboard, so it
+    must not be able to close a link, open markup or start a new line there,
+    and it must not point readers (or anything that follows links) at the
+    reader's own machine or a link-local metadata service.
+    """
     try:
-        _HTTP_URL.validate_python(text)
+        url = _HTTP_URL.validate_python(text)
     except ValidationError:
         _reject(f"expected an http(s) URL, got {text!r}")
+    if not text.lower().startswith(("https://", "http://")):
+        _reject(f"expected an http(s) URL, got {text!r}")
+    host = (url.host or "").lower().rstrip(".")
+    if _is_local_host(host):
+        _reject(f"the guide must not point at a loopback or link-local host, got {host!r}")
+    unsafe = next((c for c in text if c in _URL_MARKUP or c.isspace() or not c.isprintable()), None)
+    if unsafe is not None:
+        _reject(f"{unsafe!r} is not allowed in the guide URL (percent-encode it)")
     return text
+
+
+def _is_local_host(host: str) -> bool:
+    """Loopback, link-local or unspecified: the reader's own machine or its metadata service."""
+    if host in _LOCAL_HOSTS or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback or address.is_link_local or address.is_unspecified
 
 
 def _dialect(name: str) -> str:
@@ -464,6 +535,9 @@ def campaign_from_markdown(markdown: str, *, source: str = "issue body") -> Camp
     hand-written issue and a form-filed one work. Lines in errors are lines of
     the Markdown text, which is what the author sees when editing the issue.
     """
+    too_large = _size_issue(markdown, line_offset=0)
+    if too_large is not None:
+        raise CampaignError(source, [too_large])
     tokens = MarkdownIt("commonmark").parse(markdown)
     for token in tokens:
         language = token.info.split(maxsplit=1)[0].lower() if token.info.strip() else ""
@@ -510,7 +584,13 @@ def spec_hash(campaign: Campaign) -> str:
 
 
 def _load(text: str, *, source: str, line_offset: int) -> Campaign:
+    too_large = _size_issue(text, line_offset)
+    if too_large is not None:
+        raise CampaignError(source, [too_large])
     try:
+        shape = _shape_issue(text, line_offset)
+        if shape is not None:
+            raise CampaignError(source, [shape])
         tree = YAML(typ="rt").load(text)
     except YAMLError as exc:
         raise CampaignError(source, [_yaml_issue(exc, line_offset)]) from None
@@ -518,12 +598,72 @@ def _load(text: str, *, source: str, line_offset: int) -> Campaign:
         kind = "an empty document" if tree is None else _yaml_kind(_plain(tree))
         message = f"a campaign is a YAML mapping (id, title, guide, tables, ...), got {kind}"
         raise CampaignError(source, [CampaignIssue("", line_offset + 1, message)])
-    try:
-        return Campaign.model_validate(_plain(tree))
-    except ValidationError as exc:
-        issues = [_issue(error, tree, line_offset) for error in exc.errors()]
+    issues = _count_issues(tree, line_offset)
+    if not issues:
+        try:
+            return Campaign.model_validate(_plain(tree))
+        except ValidationError as exc:
+            issues = [_issue(error, tree, line_offset) for error in exc.errors()]
+        except RecursionError:  # a safety net: the limits above should make this unreachable
+            issues = [CampaignIssue("", line_offset + 1, "nested too deeply to validate")]
     issues.sort(key=lambda issue: (issue.line is None, issue.line or 0, issue.path))
     raise CampaignError(source, issues)
+
+
+def _size_issue(text: str, line_offset: int) -> CampaignIssue | None:
+    size, limit = len(text.encode("utf-8")), CAMPAIGN_LIMITS.max_bytes
+    if size <= limit:
+        return None
+    message = f"the campaign is {size:,} bytes, more than the limit of {limit:,}"
+    return CampaignIssue("", line_offset + 1, message)
+
+
+def _shape_issue(text: str, line_offset: int) -> CampaignIssue | None:
+    """Refuse anchors, aliases and deep nesting from the parser's events, before composing.
+
+    Composing is where an alias bomb multiplies and where deep nesting recurses,
+    so neither may get that far. Events carry no paths, only lines.
+    """
+    depth, limit = 0, CAMPAIGN_LIMITS.max_depth
+    for event in YAML(typ="rt").parse(text):
+        line = event.start_mark.line + 1 + line_offset
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+            name = f"*{event.anchor}" if isinstance(event, AliasEvent) else f"&{event.anchor}"
+            message = f"YAML anchors and aliases ({name}) are not accepted in a campaign"
+            return CampaignIssue("", line, message)
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > limit:
+                message = f"nested more than {limit} mappings or lists deep (the limit)"
+                return CampaignIssue("", line, message)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _count_issues(tree: CommentedMap, line_offset: int) -> list[CampaignIssue]:
+    """Too many tables or columns, found before validation spends time on each."""
+    limits = CAMPAIGN_LIMITS
+    found: list[tuple[_Loc, int, int, str]] = []
+    tables = tree.get("tables")
+    if isinstance(tables, list):
+        found.append((("tables",), len(tables), limits.max_tables, "tables"))
+        for index, table in enumerate(tables):
+            if not isinstance(table, dict):
+                continue
+            for key in ("columns", "old_columns", "new_columns"):
+                entries = table.get(key)
+                if isinstance(entries, dict | list):
+                    found.append((("tables", index, key), len(entries), limits.max_columns, key))
+    issues = []
+    for loc, count, limit, what in found:
+        if count > limit:
+            line = _line_of(tree, loc)
+            message = f"{count:,} {what}, more than the limit of {limit:,}"
+            issues.append(
+                CampaignIssue(_path(loc), None if line is None else line + 1 + line_offset, message)
+            )
+    return issues
 
 
 def _yaml_issue(exc: YAMLError, line_offset: int) -> CampaignIssue:

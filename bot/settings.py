@@ -18,6 +18,8 @@ from bot.agent.settings import AgentSettings, CacheTtl
 ENV_PREFIX = "GODWIT_"
 MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
 """GitHub never sends a payload above 25 MB, so anything larger is not GitHub."""
+MAX_WEBHOOK_DEPTH = 32
+"""Nested objects and arrays in a webhook payload; GitHub's go about 8 deep."""
 
 _AGENT = AgentSettings()
 """The agent's defaults, which the environment overrides."""

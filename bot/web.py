@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import FastAPI, Header, Request
@@ -22,7 +22,7 @@ from starlette.requests import ClientDisconnect
 
 from bot.jobs.priority import Foreground
 from bot.jobs.queue import JobQueue
-from bot.settings import MAX_WEBHOOK_BYTES
+from bot.settings import MAX_WEBHOOK_BYTES, MAX_WEBHOOK_DEPTH
 from bot.store.db import ping, session_factory
 from bot.store.deliveries import forget_delivery, record_delivery
 from bot.store.models import MAX_DELIVERY_ID, MAX_EVENT_NAME
@@ -51,6 +51,23 @@ async def read_capped(request: Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def nested_deeper_than(document: dict[str, Any] | list[Any], limit: int) -> bool:
+    """Whether objects and arrays nest more than ``limit`` deep; iterative, so it cannot recurse.
+
+    A payload is parsed again by the worker and walked by handlers: one nested
+    beyond anything GitHub sends is refused at the door rather than failing there.
+    """
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def is_signed_by_github(secret: SecretStr, body: bytes, signature: str | None) -> bool:
@@ -156,8 +173,12 @@ def create_app(
             document = json.loads(body)
         except ValueError:
             return _answer(400, "bad request", reason="body is not JSON")
+        except RecursionError:
+            return _answer(400, "bad request", reason=f"nested deeper than {MAX_WEBHOOK_DEPTH}")
         if not isinstance(document, dict):
             return _answer(400, "bad request", reason="body is not a JSON object")
+        if nested_deeper_than(document, MAX_WEBHOOK_DEPTH):
+            return _answer(400, "bad request", reason=f"nested deeper than {MAX_WEBHOOK_DEPTH}")
         action = document.get("action") if isinstance(document.get("action"), str) else None
         if event == "ping":
             logger.info("delivery %s ping", delivery_id)

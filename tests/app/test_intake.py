@@ -11,6 +11,7 @@ from githubkit import webhooks
 import handlers
 from bot.jobs.queue import JobQueue, create_huey
 from bot.jobs.tasks import DeliveryProcessor
+from bot.settings import MAX_WEBHOOK_DEPTH
 from bot.store.db import create_engine_for, session_factory
 
 from .conftest import SECRET, Queues, Server, delivery_count, make_app, serve
@@ -166,3 +167,32 @@ def test_a_delivery_id_longer_than_githubs_is_a_bad_request(
 
     assert response.status_code == 400
     assert delivery_count(local_queues.engine) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b'{"a":' * 100_000 + b"1" + b"}" * 100_000, id="beyond-the-parser"),
+        pytest.param(b'{"action":"opened","a":' + b"[" * 40 + b"]" * 40 + b"}", id="beyond-limit"),
+    ],
+)
+def test_a_signed_body_nested_too_deep_is_a_bad_request_and_not_stored(
+    local_queues: Queues, body: bytes
+) -> None:
+    app = make_app(local_queues.engine, local_queues.build(), max_body_bytes=len(body) + 1)
+    with serve(app) as server:
+        response = server.deliver("issues", body)
+
+    assert response.status_code == 400
+    assert "nested deeper than" in response.json()["reason"]
+    assert delivery_count(local_queues.engine) == 0
+
+
+def test_a_payload_nested_as_deep_as_the_limit_is_accepted(
+    server: Server, local_queues: Queues
+) -> None:
+    inner = b"[" * (MAX_WEBHOOK_DEPTH - 1) + b"]" * (MAX_WEBHOOK_DEPTH - 1)
+    response = server.deliver("issues", b'{"action":"opened","a":' + inner + b"}")
+
+    assert response.status_code == 202
+    assert delivery_count(local_queues.engine) == 1

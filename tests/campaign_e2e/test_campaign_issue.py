@@ -43,6 +43,19 @@ def test_an_invalid_campaign_gets_one_comment_edited_in_place_and_nothing_else(
     assert world.campaigns() == []
 
 
+def test_a_deeply_nested_campaign_gets_the_usual_validation_comment(world: World) -> None:
+    nested = campaign_yaml() + "extra: " + "[" * 20_000 + "]" * 20_000 + "\n"
+
+    number = world.open_campaign(campaign_body(nested))
+
+    [comment] = world.bot_comments(number)
+    assert comment.body.startswith(VALIDATION_MARKER)
+    assert "Godwit found 1 problem " in comment.body
+    assert "nested more than 10 mappings or lists deep (the limit)" in comment.body
+    assert world.campaigns() == []
+    assert world.targets() == {}
+
+
 def test_fixing_the_yaml_says_so_and_plans_the_campaign(world: World) -> None:
     number = world.open_campaign(campaign_body(ONE_PROBLEM))
 

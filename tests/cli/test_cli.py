@@ -104,6 +104,26 @@ def test_invalid_campaign_exits_2_and_writes_nothing(repos: list[Path], tmp_path
     assert {p.name: snapshot_bytes(p) for p in repos} == before
 
 
+@pytest.mark.parametrize(
+    ("addition", "message"),
+    [
+        pytest.param("scope: " + "[" * 20_000 + "]" * 20_000 + "\n", "nested more than", id="deep"),
+        pytest.param("x: &x [a, a]\ny: [*x, *x]\n", "anchors and aliases (&x)", id="alias"),
+    ],
+)
+def test_a_hostile_campaign_is_a_validation_error_not_a_traceback(
+    repos: list[Path], tmp_path: Path, addition: str, message: str
+) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(CAMPAIGN.read_text().replace("scope:", "old_scope:") + addition)
+
+    result = godwit("plan", bad, *repos)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("command", ["plan", "apply", "diff"])
 def test_missing_repository_exits_2_before_writing(
     command: str, repos: list[Path], tmp_path: Path
