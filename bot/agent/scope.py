@@ -2,11 +2,11 @@
 
 The tool set cannot widen this, whatever a prompt says. A file is editable when
 it refers to a campaign table or carries the review comment or annotation being
-answered, and it is not CI or build configuration. Within an editable file,
-every hunk must replace a line that names a campaign table or column (or a
-``godwit:`` guardrail), or insert such a line next to one, or lie within a few
-lines of a commented line; test files may not lose lines, and no file may be
-emptied.
+answered, and it is not CI or build configuration (``bot.engine.protected``: the
+one list every writer obeys). Within an editable file, every hunk must replace a
+line that names a campaign table or column (or a ``godwit:`` guardrail), or
+insert such a line next to one, or lie within a few lines of a commented line;
+test files may not lose lines, and no file may be emptied.
 """
 
 from __future__ import annotations
@@ -18,68 +18,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from bot.campaign import Campaign
+from bot.engine.protected import protected_reason
 from bot.engine.sql.mappings import parse_mapping
 
-# Build and CI configuration: changing it changes how code is built or deployed, not what it reads.
-PROTECTED_NAMES = frozenset(
-    {
-        "build.sbt",
-        "pom.xml",
-        "build.gradle",
-        "build.gradle.kts",
-        "settings.gradle",
-        "settings.gradle.kts",
-        "gradle.properties",
-        "makefile",
-        "gnumakefile",
-        "dockerfile",
-        "docker-compose.yml",
-        "docker-compose.yaml",
-        "compose.yml",
-        "compose.yaml",
-        ".gitlab-ci.yml",
-        "jenkinsfile",
-        ".travis.yml",
-        "azure-pipelines.yml",
-        "cloudbuild.yaml",
-        "cloudbuild.yml",
-        "bitbucket-pipelines.yml",
-        "dbt_project.yml",
-        "packages.yml",
-        "dependencies.yml",
-        "profiles.yml",
-        "selectors.yml",
-        "codeowners",
-        "package.json",
-        "pyproject.toml",
-        "setup.py",
-        "setup.cfg",
-        "requirements.txt",
-        "tox.ini",
-        "noxfile.py",
-        ".pre-commit-config.yaml",
-    }
-)
-PROTECTED_DIRECTORIES = frozenset({".github", ".circleci", ".buildkite", ".gitlab", ".ci"})
-PROTECTED_SUFFIXES = (".sbt", ".gradle", ".gradle.kts", ".mk", ".dockerfile")
 _TEST_DIRECTORIES = frozenset({"test", "tests", "it", "spec", "specs", "__tests__"})
 _TEST_NAME = re.compile(r"(?:^test_|_test\.|Test\.|Tests\.|Spec\.|Suite\.|\.test\.|\.spec\.)")
 GUARDRAIL_MARKER = "godwit:"
-
-
-def protected_reason(path: str) -> str | None:
-    """Why ``path`` is never the agent's to edit, or None."""
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts:
-        return f"{path} is not a path inside the repository"
-    if any(part.lower() in PROTECTED_DIRECTORIES for part in pure.parts[:-1]):
-        return f"{path} is CI configuration"
-    name = pure.name.lower()
-    if name in PROTECTED_NAMES or name.endswith(PROTECTED_SUFFIXES):
-        return f"{path} is build or CI configuration"
-    if len(pure.parts) >= 2 and pure.parts[-2] == "project" and name.endswith(".properties"):
-        return f"{path} is build configuration"
-    return None
 
 
 def is_test_path(path: str) -> bool:

@@ -14,6 +14,7 @@ from bot.campaign import Campaign, CampaignError
 from bot.campaigns.dashboard import TargetView
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import blob_url
+from bot.campaigns.pr import protected_files
 from bot.campaigns.states import RepoState
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
@@ -52,7 +53,7 @@ def _per_framework(plan: RepoPlan) -> list[FrameworkCount]:
     files: Counter[Framework] = Counter()
     references: Counter[Framework] = Counter()
     for file in plan.files:
-        if file.references:
+        if file.references and file.protected is None:  # protected ones are listed apart
             files[file.framework] += 1
             references[file.framework] += len(file.references)
     return [FrameworkCount(f.value, files[f], references[f]) for f in Framework if files[f]]
@@ -108,7 +109,12 @@ def render_plan(
         repos=repos,
         totals=[FrameworkCount(f, totals[f], total_refs[f]) for f in totals],
         guardrails=sum(len(r["guardrails"]) for r in repos),
-        nothing=[p.repo for p in ordered if not p.plan.changes],
+        protected=[
+            {"name": p.repo, "files": protected_files(p.plan, web_base, p.repo, p.ref)}
+            for p in ordered
+            if p.plan.protected
+        ],
+        nothing=[p.repo for p in ordered if not p.plan.changes and not p.plan.protected],
         unreadable=sorted(unreadable, key=lambda u: u.repo.lower()),
     )
 

@@ -59,6 +59,30 @@ class PullRequestTarget:
     web_base: str  # e.g. https://github.com, or a GitHub Enterprise Server host
 
 
+def protected_files(plan: RepoPlan, web_base: str, repo: str, ref: str) -> list[dict[str, object]]:
+    """Consumers in build or CI configuration, with links to each reference, for people to migrate.
+
+    Godwit never changes them (``bot.engine.protected``), so a PR or a plan that
+    left them out would claim a repository migrated when it is not.
+    """
+    return [
+        {
+            "path": f.path,
+            "reason": f.protected,
+            "url": blob_url(web_base, repo, ref, f.path),
+            "references": [
+                {
+                    "line": r.line,
+                    "text": r.reference.text,
+                    "url": blob_url(web_base, repo, ref, f.path, r.line),
+                }
+                for r in f.references
+            ],
+        }
+        for f in plan.protected
+    ]
+
+
 def pr_body(
     campaign: Campaign,
     plan: RepoPlan,
@@ -95,6 +119,7 @@ def pr_body(
         for file in plan.files
         for located in file.verification
     ]
+    protected = protected_files(plan, target.web_base, target.repo, target.base_sha)
     meta = PrMeta(
         campaign=campaign.id,
         spec_hash=spec_hash(campaign),
@@ -118,6 +143,7 @@ def pr_body(
             for f in changed
         ],
         guardrails=guardrails,
+        protected=protected,
         issues=issues,
         statements=sum(f.statements_rewritten for f in changed),
         commands=COMMANDS[Context.PR],

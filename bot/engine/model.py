@@ -22,6 +22,7 @@ class Action(StrEnum):
     REWRITE = "rewrite"
     GUARDRAIL = "guardrail"
     UNTOUCHED = "untouched"
+    PROTECTED = "protected"  # build or CI configuration: reported, never written
 
 
 class ReferenceKind(StrEnum):

@@ -34,6 +34,7 @@ class FilePlan:
     statements_rewritten: int
     original: str
     new_text: str | None  # None when the file stays as it is
+    protected: str | None = None  # why no writer may change it (``bot.engine.protected``)
 
     @property
     def changed(self) -> bool:
@@ -64,6 +65,11 @@ class RepoPlan:
     @property
     def candidates(self) -> int:
         return self.scanned - self.skipped_by_prefilter
+
+    @property
+    def protected(self) -> tuple[FilePlan, ...]:
+        """Consumers in build or CI configuration, which a person migrates by hand."""
+        return tuple(f for f in self.files if f.action is Action.PROTECTED)
 
     def with_action(self, action: Action) -> Iterator[FilePlan]:
         return (f for f in self.files if f.action is action)

@@ -18,6 +18,7 @@ from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT, CommentS
 from bot.engine.model import Action, FileRewrite, Framework, VerificationIssue
 from bot.engine.plan import FilePlan, RepoPlan, locate
 from bot.engine.prefilter import may_reference, needle_pattern
+from bot.engine.protected import protected_plan, protected_reason
 from bot.engine.scala import rewrite_scala
 from bot.engine.sql import rewrite_sql
 
@@ -83,6 +84,9 @@ def _plan_file(
     syntax: CommentSyntax,
     campaign: Campaign,
 ) -> FilePlan:
+    protected = protected_reason(path)
+    if protected is not None:  # build or CI configuration: reported, never written
+        return protected_plan(path, framework, text, rewrite, protected)
     rendered = render(text, rewrite.edits, rewrite.guardrails, syntax=syntax, guide=campaign.guide)
     references, issues = locate(text, rewrite.references, rewrite.verification)
     if rendered.guardrails or any(r.reference.needs_human for r in references) or issues:

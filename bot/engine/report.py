@@ -50,6 +50,11 @@ class FileOut(BaseModel):
     references: list[ReferenceOut]
     guardrails: list[GuardrailOut]
     verification: list[IssueOut] = Field(description="Failed checks; each blocked a rewrite.")
+    protected: str | None = Field(
+        default=None,
+        description="Why the file is build or CI configuration, which Godwit never changes "
+        "(action protected): migrate its references by hand.",
+    )
 
 
 class Summary(BaseModel):
@@ -58,6 +63,7 @@ class Summary(BaseModel):
     rewrite: int
     guardrail: int
     untouched: int
+    protected: int = Field(description="Consumers in build or CI configuration, left to people.")
     files_changed: int
     guardrails: int
     needs_human: int = Field(description="Bare, wildcard or decorated references of an old table.")
@@ -115,6 +121,7 @@ def summarise(plan: RepoPlan) -> Summary:
         rewrite=actions.count(Action.REWRITE),
         guardrail=actions.count(Action.GUARDRAIL),
         untouched=actions.count(Action.UNTOUCHED),
+        protected=actions.count(Action.PROTECTED),
         files_changed=len(plan.changes),
         guardrails=sum(len(f.guardrails) for f in plan.files),
         needs_human=sum(len(f.needs_human) for f in plan.files),
@@ -145,6 +152,7 @@ def _file_out(plan: FilePlan) -> FileOut:
             for g in plan.guardrails
         ],
         verification=[IssueOut(line=i.line, message=i.issue.message) for i in plan.verification],
+        protected=plan.protected,
     )
 
 

@@ -73,7 +73,7 @@ def test_injected_review_comment_cannot_widen_scope_or_leak(
     assert outcome.rejected_out_of_scope == 2
     results = [r.tool_results()[0] for r in fake.model.requests[1:]]
     assert [r.get("is_error") for r in results] == [True, True, None]
-    assert results[0]["content"] == f"rejected: {WORKFLOW} is CI configuration"
+    assert results[0]["content"] == f"rejected: {WORKFLOW} is CI or tool configuration"
     assert results[1]["content"] == "rejected: build.sbt is build or CI configuration"
     sent = _everything_sent(fake)
     assert API_KEY not in sent

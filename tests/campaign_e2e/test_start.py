@@ -175,3 +175,36 @@ def test_a_worker_dying_right_after_the_pull_request_adopts_it_on_the_retry(worl
     assert world.audit_actions().count("pull_request.created") == 3
     assert world.audit_actions().count("pull_request.adopted") == 1
     assert world.targets()["acme-bq-jobs"] == "pr_open"
+
+
+def test_a_consumer_in_ci_configuration_is_listed_in_the_pr_and_never_changed(
+    world: World,
+) -> None:
+    workflow_sql = "SELECT user_id, track_uri\nFROM `legacy-proj.music.plays_v1`\n"
+    world.sandbox.push(
+        "acme/acme-bq-jobs",
+        "main",
+        {".github/workflows/x.sql": workflow_sql},
+        author="bruno-jobs",
+    )
+    world.settle()
+    number = world.open_campaign()
+
+    [plan] = world.bot_comments(number)
+    assert "#### Protected files: migrate by hand" in plan.body
+    assert "acme/acme-bq-jobs: [`.github/workflows/x.sql`]" in plan.body
+    world.command(number, "/migrate start")
+
+    bq = next(p for p in world.pulls() if p.repo == "acme/acme-bq-jobs")
+    pull = world.sandbox.issue("acme/acme-bq-jobs", bq.number)
+    body = pull.body or ""
+    assert "### Protected files: migrate by hand" in body
+    assert "[`.github/workflows/x.sql`](" in body
+    assert "[line 2](" in body
+    assert "`` `legacy-proj.music.plays_v1` ``" in body
+    head = world.sandbox.read_file("acme/acme-bq-jobs", BRANCH, ".github/workflows/x.sql")
+    assert head.decode() == workflow_sql
+    changed = world.sandbox.read_file(
+        "acme/acme-bq-jobs", BRANCH, "jobs/daily_top_tracks/query.sql"
+    )
+    assert b"plays_v2" in changed

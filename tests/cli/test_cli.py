@@ -139,3 +139,37 @@ def test_missing_campaign_file_exits_2(repos: list[Path], tmp_path: Path) -> Non
     result = godwit("plan", tmp_path / "missing.yml", *repos)
     assert result.returncode == 2
     assert "missing.yml" in result.stderr
+
+
+def test_a_consumer_in_ci_configuration_is_reported_protected_and_never_written(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "acme-ci"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / "jobs").mkdir()
+    sql = "SELECT user_id, track_uri\nFROM `legacy-proj.music.plays_v1`\n"
+    (repo / ".github" / "workflows" / "x.sql").write_text(sql)
+    (repo / "jobs" / "daily.sql").write_text(sql)
+
+    plan = godwit("plan", CAMPAIGN, repo)
+    report = json.loads(godwit("plan", "--json", CAMPAIGN, repo).stdout)
+    applied = godwit("apply", CAMPAIGN, repo)
+
+    assert plan.returncode == 0, plan.stderr
+    assert "  protected .github/workflows/x.sql  [bigquery-sql; 1 reference]" in plan.stdout
+    assert (
+        "protected, migrate by hand: .github/workflows/x.sql is CI or tool configuration"
+        in plan.stdout
+    )
+    assert "line 2: table reference `legacy-proj.music.plays_v1`" in plan.stdout
+    assert "; 1 protected (build or CI configuration: migrate by hand)." in plan.stdout
+    [protected] = [f for f in report["repos"][0]["files"] if f["action"] == "protected"]
+    assert (protected["path"], protected["changed"], report["totals"]["protected"]) == (
+        ".github/workflows/x.sql",
+        False,
+        1,
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert "acme-ci: 1 protected file (build or CI configuration) left unchanged" in applied.stdout
+    assert (repo / ".github" / "workflows" / "x.sql").read_text() == sql
+    assert "plays_v2" in (repo / "jobs" / "daily.sql").read_text()
