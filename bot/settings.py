@@ -18,6 +18,8 @@ from bot.agent.settings import AgentSettings, CacheTtl
 ENV_PREFIX = "GODWIT_"
 MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
 """GitHub never sends a payload above 25 MB, so anything larger is not GitHub."""
+MAX_REPO_BYTES = 100 * 1024 * 1024
+"""Text read from one repository at most; a larger one is reported as too large to read."""
 MAX_WEBHOOK_DEPTH = 32
 """Nested objects and arrays in a webhook payload; GitHub's go about 8 deep."""
 
@@ -70,6 +72,8 @@ class Settings(BaseSettings):
     mutation_interval: float = Field(default=1.0, ge=0.0)
     """Seconds between two mutating GitHub requests (GitHub asks for at least one)."""
     max_body_bytes: int = Field(default=MAX_WEBHOOK_BYTES, gt=0)
+    max_repo_bytes: int = Field(default=MAX_REPO_BYTES, gt=0)
+    """Bytes of text files read from one repository (per snapshot); above it, none are read."""
     dashboard_delay: float = Field(default=1.0, ge=0.0)
     """Seconds a dashboard refresh waits so that a burst of events yields one issue edit."""
     stale_days: int = Field(default=7, ge=1)

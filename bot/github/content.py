@@ -6,6 +6,13 @@ Otherwise the tree comes first (it lists sizes, so oversized files are never
 downloaded), then one request per wanted file or, for many files, the tarball.
 Either way the result is the same snapshot, so planning never knows which path
 was taken. Binary and oversized files are left out: no rewrite applies to them.
+
+The text read from one repository is capped as a whole, not only per file: a
+small tarball can hold far more text than it weighs. The tarball is read as a
+stream, member by member, and reading stops as soon as the cap is passed; the
+tree path adds up the listed sizes before downloading anything. Either way the
+repository is reported as too large to read (``RepoTooLargeError``), never planned
+on part of its files.
 """
 
 from __future__ import annotations
@@ -14,11 +21,14 @@ import base64
 import io
 import re
 import tarfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 from bot.github.client import AnyGitHub
 from bot.github.commits import EXECUTABLE_MODE
+from bot.settings import MAX_REPO_BYTES
 
 MAX_FILE_BYTES = 1_000_000
 BLOB_REQUEST_LIMIT = 40
@@ -26,6 +36,25 @@ BLOB_REQUEST_LIMIT = 40
 ARCHIVE_FIRST_MAX_KB = 100_000
 """Repositories up to this size (GitHub's ``size``, in KB) are read as one tarball straight away."""
 _SHA = re.compile(r"^[0-9a-f]{40}$")
+_MB = 1024 * 1024
+_STREAM_CHUNK = 64 * 1024
+
+
+class RepoTooLargeError(Exception):
+    """The repository holds more text than one snapshot may read; nothing of it was kept."""
+
+    def __init__(self, size: int, limit: int, *, at_least: bool) -> None:
+        self.size = size
+        self.limit = limit
+        more = "at least " if at_least else ""
+        super().__init__(
+            f"too large to read: {more}{_size(size)} of text > limit {_size(limit)} "
+            "(GODWIT_MAX_REPO_BYTES)"
+        )
+
+
+def _size(count: int) -> str:
+    return f"{count / _MB:,.1f} MB" if count >= _MB else f"{count:,} bytes"
 
 
 @dataclass(frozen=True)
@@ -76,19 +105,52 @@ def resolve_commit(gh: AnyGitHub, owner: str, repo: str, ref: str | None) -> str
     return gh.rest.git.get_ref(owner, repo, f"heads/{ref}").parsed_data.object_.sha
 
 
-def read_tarball(archive: bytes, wanted: Callable[[str], bool], max_file_bytes: int) -> Archive:
-    """The text files of a GitHub tarball and the commit it names.
+class _ChunkStream(io.RawIOBase):
+    """A readable file over an iterator of byte chunks, so ``tarfile`` can stream a response."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = chunk
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+def read_tarball(
+    archive: bytes | IO[bytes],
+    wanted: Callable[[str], bool],
+    max_file_bytes: int,
+    max_total_bytes: int = MAX_REPO_BYTES,
+) -> Archive:
+    """The text files of a GitHub tarball (bytes or a stream) and the commit it names.
 
     ``git archive`` of a commit names it in a global pax header; without one the
-    commit is None. Every path sits under one ``owner-repo-sha/`` folder.
+    commit is None. Every path sits under one ``owner-repo-sha/`` folder. Raises
+    ``RepoTooLargeError`` once the files it would read pass ``max_total_bytes``.
     """
+    stream = io.BytesIO(archive) if isinstance(archive, bytes) else archive
     files: dict[str, str] = {}
     executables: set[str] = set()
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+    total = 0
+    with tarfile.open(fileobj=stream, mode="r|gz") as tar:
         for member in tar:
             _, _, path = member.name.partition("/")
             if not member.isfile() or member.size > max_file_bytes or not wanted(path):
                 continue
+            total += member.size
+            if total > max_total_bytes:
+                raise RepoTooLargeError(total, max_total_bytes, at_least=True)
             extracted = tar.extractfile(member)
             text = decode_text(extracted.read()) if extracted else None
             if text is None:
@@ -98,6 +160,44 @@ def read_tarball(archive: bytes, wanted: Callable[[str], bool], max_file_bytes: 
                 executables.add(path)
         commit = tar.pax_headers.get("comment", "")
     return Archive(commit if _SHA.match(commit) else None, files, frozenset(executables))
+
+
+@contextmanager
+def _one_client(gh: AnyGitHub) -> Iterator[None]:
+    """Keep one HTTP client open across the calls, as a streamed response needs.
+
+    githubkit otherwise closes its client when a call returns, which would cut
+    a streamed body off; a caller already inside ``with gh:`` keeps its own.
+    """
+    try:
+        gh.__enter__()  # type: ignore[no-untyped-call]  # githubkit leaves it untyped
+    except RuntimeError:  # already entered by the caller, whose client stays open
+        yield
+        return
+    try:
+        yield
+    finally:
+        gh.__exit__(None, None, None)
+
+
+def download_tarball(
+    gh: AnyGitHub,
+    owner: str,
+    repo: str,
+    ref: str,
+    wanted: Callable[[str], bool],
+    max_file_bytes: int,
+    max_total_bytes: int,
+) -> Archive:
+    """Stream the tarball of ``ref`` through ``read_tarball``, never holding it whole."""
+    with _one_client(gh):
+        response = gh.rest.repos.download_tarball_archive(owner, repo, ref, stream=True)
+        raw = response.raw_response
+        try:
+            reader = io.BufferedReader(_ChunkStream(raw.iter_bytes(_STREAM_CHUNK)), _STREAM_CHUNK)
+            return read_tarball(reader, wanted, max_file_bytes, max_total_bytes)
+        finally:
+            raw.close()
 
 
 def _files_from_blobs(
@@ -121,6 +221,7 @@ def read_snapshot(
     size_kb: int | None = None,
     wanted: Callable[[str], bool] = _everything,
     max_file_bytes: int = MAX_FILE_BYTES,
+    max_total_bytes: int = MAX_REPO_BYTES,
     blob_request_limit: int = BLOB_REQUEST_LIMIT,
 ) -> RepoSnapshot:
     """Snapshot the files ``wanted`` accepts at ``ref`` (branch, sha, or default branch).
@@ -128,11 +229,12 @@ def read_snapshot(
     ``size_kb`` is the repository's size when the caller knows it (repository
     listings carry it): a moderate one is read as one tarball of ``ref``. The
     tree path skips oversized files before any download; a truncated tree
-    (GitHub cuts very large ones) falls back to the tarball.
+    (GitHub cuts very large ones) falls back to the tarball. More than
+    ``max_total_bytes`` of wanted text raises ``RepoTooLargeError``.
     """
+    limits = (max_file_bytes, max_total_bytes)
     if ref is not None and size_kb is not None and size_kb <= ARCHIVE_FIRST_MAX_KB:
-        archive = gh.rest.repos.download_tarball_archive(owner, repo, ref).content
-        contents = read_tarball(archive, wanted, max_file_bytes)
+        contents = download_tarball(gh, owner, repo, ref, wanted, *limits)
         if contents.commit_sha is not None:
             return contents.snapshot(contents.commit_sha)
         if _SHA.match(ref):
@@ -148,9 +250,11 @@ def read_snapshot(
         and entry.size <= max_file_bytes
         and wanted(entry.path)
     ]
+    listed = sum(entry.size or 0 for entry in blobs)
+    if listed > max_total_bytes:
+        raise RepoTooLargeError(listed, max_total_bytes, at_least=bool(tree.truncated))
     if tree.truncated or len(blobs) > blob_request_limit:
-        archive = gh.rest.repos.download_tarball_archive(owner, repo, commit_sha).content
-        return read_tarball(archive, wanted, max_file_bytes).snapshot(commit_sha)
+        return download_tarball(gh, owner, repo, commit_sha, wanted, *limits).snapshot(commit_sha)
     files = _files_from_blobs(gh, owner, repo, ((entry.path, entry.sha) for entry in blobs))
     executables = frozenset(e.path for e in blobs if e.mode == EXECUTABLE_MODE and e.path in files)
     return RepoSnapshot(commit_sha, files, executables)

@@ -19,6 +19,7 @@ from bot.agent import AgentSettings
 from bot.github.auth import GitHubApp
 from bot.github.client import web_url
 from bot.service.github_ops import GitHubOps
+from bot.settings import MAX_REPO_BYTES
 
 if TYPE_CHECKING:
     from bot.service.jobs import CampaignJobs
@@ -49,6 +50,7 @@ class AppServices:
         dashboard_delay: float = DASHBOARD_DELAY_SECONDS,
         clock: Callable[[], datetime] = utc_now,
         agent: AgentSettings | None = None,
+        max_repo_bytes: int = MAX_REPO_BYTES,
     ) -> None:
         # Imported here: the jobs run flows that take ``AppServices`` themselves.
         from bot.service.jobs import CampaignJobs
@@ -62,6 +64,8 @@ class AppServices:
         self.stale_days = stale_days
         self.dashboard_delay = dashboard_delay
         self._clock = clock
+        self.max_repo_bytes = max_repo_bytes
+        """Text read from one repository at most (``GODWIT_MAX_REPO_BYTES``)."""
         self.agent = agent or AgentSettings()
         """The coding agent's settings; without an API key the agent is off."""
         self._bot_login: str | None = None
@@ -83,6 +87,7 @@ class AppServices:
             stale_days=settings.stale_days,
             dashboard_delay=settings.dashboard_delay,
             agent=settings.agent_settings(),
+            max_repo_bytes=settings.max_repo_bytes,
         )
 
     def now(self) -> datetime:

@@ -34,11 +34,12 @@ from bot.campaigns.scope import in_scope
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.github.client import AnyGitHub
-from bot.github.content import RepoSnapshot, read_snapshot
+from bot.github.content import RepoSnapshot, RepoTooLargeError, read_snapshot
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.github_ops import split_repo
 from bot.service.locking import campaign_lock, holding
 from bot.service.snapshots import keep
+from bot.settings import MAX_REPO_BYTES
 from bot.store.campaigns import campaign_by_pk, get_target, record_event, spec_of, upsert_target
 from bot.store.models import Campaign, Target
 
@@ -97,13 +98,26 @@ def scan(
     spec: CampaignSpec,
     repos: list[Repository],
     keep: SnapshotKeeper | None = None,
+    *,
+    max_repo_bytes: int = MAX_REPO_BYTES,
 ) -> Discovered:
-    """Plan each repository; one that cannot be read is reported, not fatal."""
+    """Plan each repository; one that cannot be read (or is too large to) is reported, not fatal."""
     found = Discovered([], [])
     for repo in repos:
         owner, name = split_repo(repo.full_name)
         try:
-            snapshot = read_snapshot(gh, owner, name, repo.default_branch, size_kb=repo.size_kb)
+            snapshot = read_snapshot(
+                gh,
+                owner,
+                name,
+                repo.default_branch,
+                size_kb=repo.size_kb,
+                max_total_bytes=max_repo_bytes,
+            )
+        except RepoTooLargeError as error:
+            logger.warning("not reading %s: %s", repo.full_name, error)
+            found.unreadable.append(UnreadableRepo(repo.full_name, str(error)))
+            continue
         except GitHubException as error:
             logger.warning("could not read %s: %s", repo.full_name, error)
             found.unreadable.append(UnreadableRepo(repo.full_name, _reason(error)))
@@ -160,7 +174,8 @@ def discover(services: AppServices, campaign_pk: int) -> None:
         session.commit()
         gh = services.github.installation_client(installation_id)
         repos = [r for r in installation_repositories(gh) if in_scope(spec, r.full_name, overrides)]
-        found = scan(gh, spec, repos, partial(keep_and_commit, session))
+        keeper = partial(keep_and_commit, session)
+        found = scan(gh, spec, repos, keeper, max_repo_bytes=services.max_repo_bytes)
         store_discovery(services, session, campaign, found)
         session.commit()
         body = render_plan(spec, found.planned, found.unreadable, web_base=services.web_base)

@@ -185,7 +185,9 @@ class PrCommandRun:
 
     def read_at(self, ref: str) -> RepoSnapshot:
         owner, name = split_repo(self.target.repo)
-        return read_snapshot(self.ops.gh, owner, name, ref)
+        return read_snapshot(
+            self.ops.gh, owner, name, ref, max_total_bytes=self.services.max_repo_bytes
+        )
 
     def plan_at(self, ref: str) -> RepoPlan:
         return plan_repository(self.spec, self.read_at(ref).files)

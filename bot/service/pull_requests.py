@@ -45,6 +45,7 @@ from bot.service.discovery import all_guardrails, guardrail_count
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.locking import holding, repo_lock
 from bot.service.snapshots import snapshot_at
+from bot.settings import MAX_REPO_BYTES
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import campaign_by_pk, facts_of, get_target, record_events, spec_of
 from bot.store.models import Campaign, Target
@@ -71,7 +72,13 @@ class Proposal:
 
 
 def propose(
-    session: Session, gh: AnyGitHub, spec: CampaignSpec, target: Target, issue: IssueRef
+    session: Session,
+    gh: AnyGitHub,
+    spec: CampaignSpec,
+    target: Target,
+    issue: IssueRef,
+    *,
+    max_repo_bytes: int = MAX_REPO_BYTES,
 ) -> Proposal:
     """Plan on the default branch as it is now; its files come from discovery while it is there."""
     owner, name = split_repo(target.repo)
@@ -79,7 +86,7 @@ def propose(
         target.default_branch or gh.rest.repos.get(owner, name).parsed_data.default_branch
     )
     head = gh.rest.repos.get_branch(owner, name, default_branch).parsed_data.commit
-    snapshot = snapshot_at(session, gh, target.repo, head.sha)
+    snapshot = snapshot_at(session, gh, target.repo, head.sha, max_repo_bytes=max_repo_bytes)
     plan = plan_repository(spec, snapshot.files)
     return Proposal(spec, target.repo, default_branch, snapshot, head.commit.tree.sha, plan, issue)
 
@@ -189,7 +196,7 @@ def _open(services: AppServices, session: Session, campaign: Campaign, target: T
     spec = spec_of(campaign)
     ops = services.ops(session, campaign.installation_id)
     issue = IssueRef(campaign.repo, campaign.issue_number)
-    proposal = propose(session, ops.gh, spec, target, issue)
+    proposal = propose(session, ops.gh, spec, target, issue, max_repo_bytes=services.max_repo_bytes)
     if not proposal.plan.changes:
         record_events(target, [Planned(services.now(), has_changes=False)])
         request_dashboard_refresh(services, session, campaign)

@@ -146,7 +146,13 @@ class _Installation:
         scanned = [
             r for r in repos if in_scope(spec, r.full_name) or r.full_name.lower() in included
         ]
-        found = scan(self.gh, spec, scanned, partial(keep, self.session))
+        found = scan(
+            self.gh,
+            spec,
+            scanned,
+            partial(keep, self.session),
+            max_repo_bytes=self.services.max_repo_bytes,
+        )
         store_discovery(self.services, self.session, campaign, found)
         for item in accepted:
             self._replay_scope(campaign, item)

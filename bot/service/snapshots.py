@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.github.client import AnyGitHub
 from bot.github.content import RepoSnapshot, read_snapshot
 from bot.service.github_ops import split_repo
+from bot.settings import MAX_REPO_BYTES
 from bot.store.snapshots import keep_snapshot, kept_snapshot, prune_snapshots
 
 if TYPE_CHECKING:
@@ -38,7 +39,14 @@ def keep(session: Session, repo: str, snapshot: RepoSnapshot) -> None:
         pass
 
 
-def snapshot_at(session: Session, gh: AnyGitHub, repo: str, commit_sha: str) -> RepoSnapshot:
+def snapshot_at(
+    session: Session,
+    gh: AnyGitHub,
+    repo: str,
+    commit_sha: str,
+    *,
+    max_repo_bytes: int = MAX_REPO_BYTES,
+) -> RepoSnapshot:
     """``repo`` at ``commit_sha``: the kept snapshot of that commit, or read (and kept) now.
 
     The look-up's transaction is committed before GitHub is read, so no
@@ -50,7 +58,7 @@ def snapshot_at(session: Session, gh: AnyGitHub, repo: str, commit_sha: str) -> 
     if kept is not None:
         return RepoSnapshot(commit_sha, *kept)
     owner, name = split_repo(repo)
-    snapshot = read_snapshot(gh, owner, name, commit_sha)
+    snapshot = read_snapshot(gh, owner, name, commit_sha, max_total_bytes=max_repo_bytes)
     keep(session, repo, snapshot)
     session.commit()
     return snapshot

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.campaigns.messages import PLAN_MARKER, VALIDATION_MARKER
 from bot.demo.world import LEAD
 from tests.campaign_e2e.conftest import World, campaign_body, campaign_yaml
@@ -136,3 +138,35 @@ def test_repeated_and_out_of_order_deliveries_change_nothing(world: World) -> No
     assert [(c.id, c.body) for c in world.bot_comments(number)] == before
     assert world.sandbox.issue(world.host, number).body == body
     assert len(world.campaigns()) == 1
+
+
+REPO_LIMIT = 100_000
+
+
+@pytest.fixture
+def small_repo_limit(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Godwit started with a read cap every example repository fits under, before ``world``."""
+    monkeypatch.setenv("GODWIT_MAX_REPO_BYTES", str(REPO_LIMIT))
+    return REPO_LIMIT
+
+
+def test_a_repository_beyond_the_read_cap_is_reported_too_large_not_planned(
+    small_repo_limit: int, world: World
+) -> None:
+    royalties = "acme/acme-royalties"
+    padding = "-- padding\n" * (small_repo_limit // 10)
+    world.sandbox.push(royalties, "main", {"jobs/padding.sql": padding}, author=LEAD)
+    world.settle()
+
+    number = world.open_campaign()
+
+    [plan] = world.bot_comments(number)
+    assert "**1 could not be read**" in plan.body
+    reason = next(line for line in plan.body.splitlines() if line.startswith(f"- {royalties}: "))
+    assert "too large to read: " in reason
+    assert "of text > limit 100,000 bytes (GODWIT_MAX_REPO_BYTES)" in reason
+    assert world.targets()["acme-royalties"] == "failed"
+    assert world.targets()["acme-bq-jobs"] == "pending"
+    dashboard = world.dashboard(number) or ""
+    assert "acme/acme-royalties" in dashboard
+    assert "too large to read" in dashboard

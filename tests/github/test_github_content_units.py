@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import random
 import tarfile
 
 import pytest
 
 from bot.github.commits import tree_entries
-from bot.github.content import decode_text, read_tarball
+from bot.github.content import RepoTooLargeError, decode_text, read_tarball
 
 TOP = "acme-etl-3f78685/"
 
@@ -96,6 +97,52 @@ def test_tarball_members_with_an_execute_bit_are_executables() -> None:
     )
     contents = read_tarball(archive, lambda path: True, max_file_bytes=1000)
     assert contents.executables == frozenset({"run.sh"})
+
+
+class CountingStream(io.BytesIO):
+    """An archive read as a stream, counting how much of it was consumed."""
+
+    consumed = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.consumed += len(data)
+        return data
+
+
+def _many_files(files: int, size: int) -> bytes:
+    """Text that barely compresses, so how far the archive was read shows how much was read."""
+    noise = random.Random(9)
+    return tarball(
+        {f"sql/f{i:04}.sql": noise.randbytes(size // 2).hex().encode() for i in range(files)}
+    )
+
+
+def test_a_tarball_with_more_text_than_the_cap_is_refused_while_streaming() -> None:
+    archive = _many_files(files=100, size=20_000)  # 2 MB of text
+    stream = CountingStream(archive)
+
+    with pytest.raises(RepoTooLargeError) as refused:
+        read_tarball(stream, lambda path: True, max_file_bytes=100_000, max_total_bytes=100_000)
+
+    # It stopped at the sixth file, the one that passed the cap, and read no further.
+    assert str(refused.value) == (
+        "too large to read: at least 120,000 bytes of text > limit 100,000 bytes"
+        " (GODWIT_MAX_REPO_BYTES)"
+    )
+    assert stream.consumed < len(archive) / 5
+
+
+def test_the_cap_counts_only_the_files_that_would_be_read() -> None:
+    archive = tarball(
+        {"a.sql": b"select 1\n" * 1000, "big.csv": b"x" * 50_000, "skip.md": b"y" * 50_000}
+    )
+
+    contents = read_tarball(
+        archive, lambda path: path != "skip.md", max_file_bytes=20_000, max_total_bytes=20_000
+    )
+
+    assert set(contents.files) == {"a.sql"}
 
 
 def test_tree_entries_write_inline_and_delete_with_a_null_sha() -> None:

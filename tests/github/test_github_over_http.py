@@ -9,11 +9,11 @@ import threading
 import pytest
 
 from bot.github.commits import BranchMovedError, branch_head, commit_changes
-from bot.github.content import read_snapshot
+from bot.github.content import RepoTooLargeError, read_snapshot
 from bot.github.metrics import counting_requests, endpoint_template
 from bot.github.retry import RescheduleJob
 from bot.sandbox import FaultRule, LimitConfig
-from tests.github.conftest import INTERVAL, TEXT_FILES, World
+from tests.github.conftest import ETL_FILES, INTERVAL, TEXT_FILES, World
 
 BRANCH = "godwit/retire-acme-prod-sales-orders"
 REWRITE = {
@@ -321,3 +321,42 @@ def test_an_executable_file_stays_executable_through_snapshot_and_commit(
     tree = gh.rest.git.get_tree("acme", "etl", rewritten, recursive="1").parsed_data
     modes = {entry.path: entry.mode for entry in tree.tree}
     assert (modes[script], modes["sql/weekly.sql"]) == ("100755", "100644")
+
+
+def test_a_repository_over_the_read_cap_is_refused_from_its_tarball(world: World) -> None:
+    gh = world.app.installation_client(world.installation_id)
+
+    with pytest.raises(RepoTooLargeError) as refused:
+        read_snapshot(gh, "acme", "etl", "main", size_kb=12, max_total_bytes=40)
+
+    assert str(refused.value).startswith("too large to read: at least ")
+    assert "> limit 40 bytes (GODWIT_MAX_REPO_BYTES)" in str(refused.value)
+    assert get_endpoints(world) == ["/repos/{owner}/{repo}/tarball/{ref}"]
+
+
+def test_a_repository_over_the_read_cap_is_refused_from_its_tree_before_any_download(
+    world: World,
+) -> None:
+    gh = world.app.installation_client(world.installation_id)
+    listed = sum(len(text.encode()) for text in ETL_FILES.values() if isinstance(text, str)) + len(
+        ETL_FILES["assets/logo.png"]
+    )
+
+    with pytest.raises(RepoTooLargeError) as refused:
+        read_snapshot(gh, "acme", "etl", max_total_bytes=40)
+
+    assert str(refused.value) == (
+        f"too large to read: {listed:,} bytes of text > limit 40 bytes (GODWIT_MAX_REPO_BYTES)"
+    )
+    assert get_endpoints(world) == SNAPSHOT_START  # no blob, no tarball
+
+
+def test_a_repository_within_the_read_cap_streams_its_tarball_whole(world: World) -> None:
+    gh = world.app.installation_client(world.installation_id)
+    total = sum(len(text.encode()) for text in TEXT_FILES.values()) + len(
+        ETL_FILES["assets/logo.png"]
+    )
+
+    snapshot = read_snapshot(gh, "acme", "etl", "main", size_kb=12, max_total_bytes=total)
+
+    assert snapshot.files == TEXT_FILES
