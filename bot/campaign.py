@@ -524,7 +524,11 @@ def load_campaign(text: str, *, source: str = "campaign") -> Campaign:
 
 
 def load_campaign_file(path: str | os.PathLike[str]) -> Campaign:
-    """Read and validate a campaign file; errors name the file."""
+    """Read and validate a campaign file; errors name the file, and a huge one is not read."""
+    size, limit = Path(path).stat().st_size, CAMPAIGN_LIMITS.max_bytes
+    if size > limit:
+        message = f"the campaign is {size:,} bytes, more than the limit of {limit:,}"
+        raise CampaignError(str(path), [CampaignIssue("", None, message)])
     return load_campaign(Path(path).read_text(encoding="utf-8"), source=str(path))
 
 
@@ -538,7 +542,7 @@ def campaign_from_markdown(markdown: str, *, source: str = "issue body") -> Camp
     too_large = _size_issue(markdown, line_offset=0)
     if too_large is not None:
         raise CampaignError(source, [too_large])
-    tokens = MarkdownIt("commonmark").parse(markdown)
+    tokens = _block_parser().parse(markdown)
     for token in tokens:
         language = token.info.split(maxsplit=1)[0].lower() if token.info.strip() else ""
         if token.type == "fence" and language in {"yaml", "yml"} and token.map is not None:
@@ -548,6 +552,17 @@ def campaign_from_markdown(markdown: str, *, source: str = "issue body") -> Camp
     if unanswered:
         message += "; no response under " + ", ".join(f"'{label}'" for label in unanswered)
     raise CampaignError(source, [CampaignIssue("", None, message)])
+
+
+def _block_parser() -> MarkdownIt:
+    """Block structure only: fences and headings are all a campaign issue needs.
+
+    Inline parsing (links, emphasis) is skipped: it is where hostile text such as
+    thousands of ``[`` costs time out of proportion to its size.
+    """
+    parser = MarkdownIt("commonmark")
+    parser.core.ruler.disable("inline")
+    return parser
 
 
 def _unanswered_form_fields(tokens: list[Token]) -> list[str]:

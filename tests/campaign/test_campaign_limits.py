@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.campaign import CAMPAIGN_LIMITS, CampaignError, campaign_from_markdown, load_campaign
+from bot.campaign import (
+    CAMPAIGN_LIMITS,
+    CampaignError,
+    campaign_from_markdown,
+    load_campaign,
+    load_campaign_file,
+)
 
 HEAD = "id: p2\ntitle: t\nguide: https://wiki.example.com/p2\n"
 TABLE = "  - {old: a-proj.d.t1, new: a-proj.d.t2}\n"
@@ -147,4 +155,20 @@ def test_deep_nesting_in_an_issue_is_a_validation_error_with_the_markdown_line()
     assert (issue.line, issue.message) == (
         9,
         "nested more than 10 mappings or lists deep (the limit)",
+    )
+
+
+def test_a_campaign_file_beyond_the_size_limit_is_refused_without_reading_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "huge.yml"
+    path.write_bytes(MINIMAL.encode() + b"#" * CAMPAIGN_LIMITS.max_bytes)
+
+    with pytest.raises(CampaignError) as caught:
+        load_campaign_file(path)
+
+    [issue] = caught.value.errors
+    assert caught.value.source == str(path)
+    assert issue.message == (
+        f"the campaign is {path.stat().st_size:,} bytes, more than the limit of 262,144"
     )
