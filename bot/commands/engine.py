@@ -8,6 +8,7 @@ before a single file changes.
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ import typer
 from rich.progress import Progress
 
 from bot.campaign import Campaign, CampaignError, load_campaign_file
+from bot.campaigns.residual import readiness, residual_of_plan
 from bot.checkout import CheckoutError, read_checkout, write_changes
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
@@ -48,6 +50,7 @@ def register(app: typer.Typer) -> None:
     app.command("plan")(plan_command)
     app.command("apply")(apply_command)
     app.command("diff")(diff_command)
+    app.command("residual")(residual_command)
 
 
 def plan_command(
@@ -116,6 +119,37 @@ def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
                     tofile=f"b/{repo.name}/{file.path}",
                 )
             )
+
+
+def residual_command(
+    campaign_path: CampaignArg,
+    repos: ReposArg,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output: one object per reference.")
+    ] = False,
+) -> None:
+    """List what still reads the campaign's old tables; exit 1 while anything does.
+
+    Run it on the default branches after the PRs merged: a guardrail merged
+    unresolved or code added since still reads the old table, and the table is
+    safe to retire only when this exits 0.
+    """
+    _, planned = _plan_all(campaign_path, repos)
+    residuals = [r for p in planned for r in residual_of_plan(p.name, p.plan)]
+    verdict = readiness(residuals)
+    if as_json:
+        document = {
+            "safe_to_retire": verdict.safe_to_retire,
+            "residual_references": [r.to_json() for r in verdict.open],
+        }
+        typer.echo(json.dumps(document, indent=2))
+    else:
+        typer.echo(
+            render("cli/residual.txt.j2", verdict=verdict, repos=[p.name for p in planned]),
+            nl=False,
+        )
+    if not verdict.safe_to_retire:
+        raise typer.Exit(EXIT_CHANGES_PENDING)
 
 
 def _plan_all(campaign_path: Path, roots: Sequence[Path]) -> tuple[Campaign, list[PlannedRepo]]:

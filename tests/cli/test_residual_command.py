@@ -1,0 +1,62 @@
+"""``godwit residual``: what still reads the old tables on checkouts, exit 1 while anything does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app, register_commands
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"
+CAMPAIGN = str(EXAMPLES / "campaign.yml")
+runner = CliRunner()
+
+
+def copy_repos(tmp_path: Path, *names: str) -> list[str]:
+    paths = []
+    for name in names:
+        shutil.copytree(EXAMPLES / "repos" / name, tmp_path / name)
+        paths.append(str(tmp_path / name))
+    return paths
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    register_commands(args[0])
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout
+
+
+def test_after_apply_only_what_needs_a_person_is_left(tmp_path: Path) -> None:
+    repos = copy_repos(tmp_path, "acme-bq-jobs", "acme-web-frontend")
+    code, before = invoke("residual", CAMPAIGN, *repos)
+    assert code == 1
+    assert "Not safe to retire: 5 references in 1 repository still read the old tables." in before
+    assert "  jobs/daily_top_tracks/query.sql:8  legacy-proj.music.plays_v1" in before
+
+    assert invoke("apply", CAMPAIGN, *repos)[0] == 0
+    code, after = invoke("residual", CAMPAIGN, "--json", *repos)
+    assert code == 1
+    document = json.loads(after)
+    assert document["safe_to_retire"] is False
+    assert [(r["path"], r["kind"]) for r in document["residual_references"]] == [
+        ("jobs/premium_share/query.sql", "needs_person")
+    ]
+
+
+def test_nothing_reading_the_old_tables_exits_0(tmp_path: Path) -> None:
+    repos = copy_repos(tmp_path, "acme-web-frontend")
+    code, out = invoke("residual", CAMPAIGN, *repos)
+    assert (code, out) == (
+        0,
+        "Safe to retire: nothing in 1 repository reads the old tables.\n",
+    )
+
+
+def test_a_bad_campaign_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("id: x\n", encoding="utf-8")
+    code, _ = invoke("residual", str(bad), str(tmp_path))
+    assert code == 2
