@@ -22,7 +22,8 @@ from rich.progress import Progress
 from bot.campaign import Campaign, CampaignError, load_campaign_file
 from bot.campaigns.residual import readiness, residual_of_plan
 from bot.checkout import CheckoutError, read_checkout, write_changes
-from bot.engine.plan import RepoPlan
+from bot.engine.model import Action
+from bot.engine.plan import FilePlan, RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report, summarise
 from bot.rendering import render
@@ -86,7 +87,7 @@ def apply_command(
 ) -> None:
     """Rewrite the repositories in place (only the files that change)."""
     campaign, planned = _plan_all(campaign_path, repos)
-    pending = [(p, path) for p in planned for path in sorted(p.plan.changes)]
+    pending = [(p, f) for p in planned for f in p.plan.files if f.changed]
     if not check:
         for repo in planned:
             write_changes(repo.root, repo.plan.changes)
@@ -95,13 +96,20 @@ def apply_command(
             "cli/apply.txt.j2",
             campaign=campaign,
             check=check,
-            changed=[f"{repo.name}/{path}" for repo, path in pending],
+            # A file that only gains guardrail comments still reads the old table: say so.
+            rewritten=[f"{repo.name}/{f.path}" for repo, f in pending if not _guard_only(f)],
+            guarded=[f"{repo.name}/{f.path}" for repo, f in pending if _guard_only(f)],
             summaries=[(p.name, summarise(p.plan)) for p in planned],
         ),
         nl=False,
     )
     if check and pending:
         raise typer.Exit(EXIT_CHANGES_PENDING)
+
+
+def _guard_only(file: FilePlan) -> bool:
+    """The file changes only by gaining guardrail comments: it still reads the old table."""
+    return file.action is Action.GUARDRAIL and not file.statements_rewritten
 
 
 def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
