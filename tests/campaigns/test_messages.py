@@ -66,6 +66,9 @@ def test_issue_form_body_is_a_valid_campaign() -> None:
     campaign = campaign_from_markdown(body)
     assert campaign.id == "plays-v2"
     assert campaign.tables[0].old == "legacy-proj.music.plays_v1"
+    # The schemas make verification and SELECT * expansion possible: the form offers them.
+    assert "is_premium" in (campaign.tables[0].old_columns or ())
+    assert "duration_ms" in (campaign.tables[0].new_columns or {})
 
 
 def test_validation_comment_lists_every_error_with_path_and_line() -> None:
