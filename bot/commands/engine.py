@@ -21,6 +21,13 @@ from rich.progress import Progress
 
 from bot.campaign import Campaign, CampaignError, load_campaign_file
 from bot.campaigns.residual import readiness, residual_of_plan
+from bot.campaigns.usage import (
+    UsageEvidence,
+    UsageExportError,
+    jobs_reading,
+    match_jobs,
+    parse_jobs_export,
+)
 from bot.checkout import CheckoutError, read_checkout, write_changes
 from bot.engine.model import Action
 from bot.engine.plan import FilePlan, RepoPlan
@@ -135,6 +142,15 @@ def residual_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Machine-readable output: one object per reference.")
     ] = False,
+    jobs_export: Annotated[
+        Path | None,
+        typer.Option(
+            "--jobs-export",
+            metavar="FILE",
+            help="INFORMATION_SCHEMA.JOBS rows as `bq query --format=json` writes them: jobs "
+            "that read an old table and match no code found here count as residual.",
+        ),
+    ] = None,
 ) -> None:
     """List what still reads the campaign's old tables; exit 1 while anything does.
 
@@ -142,22 +158,45 @@ def residual_command(
     unresolved or code added since still reads the old table, and the table is
     safe to retire only when this exits 0.
     """
-    _, planned = _plan_all(campaign_path, repos)
+    campaign, planned = _plan_all(campaign_path, repos)
     residuals = [r for p in planned for r in residual_of_plan(p.name, p.plan)]
+    evidence = None if jobs_export is None else _usage(campaign, planned, jobs_export)
+    if evidence is not None:
+        residuals += evidence.residuals([t.old for t in campaign.tables])
     verdict = readiness(residuals)
     if as_json:
-        document = {
+        document: dict[str, object] = {
             "safe_to_retire": verdict.safe_to_retire,
             "residual_references": [r.to_json() for r in verdict.open],
         }
+        if evidence is not None:
+            document["jobs_matched"] = [
+                {"job_id": m.job.job_id, "repo": m.repo, "path": m.path} for m in evidence.matched
+            ]
         typer.echo(json.dumps(document, indent=2))
     else:
         typer.echo(
-            render("cli/residual.txt.j2", verdict=verdict, repos=[p.name for p in planned]),
+            render(
+                "cli/residual.txt.j2",
+                verdict=verdict,
+                repos=[p.name for p in planned],
+                evidence=evidence,
+            ),
             nl=False,
         )
     if not verdict.safe_to_retire:
         raise typer.Exit(EXIT_CHANGES_PENDING)
+
+
+def _usage(campaign: Campaign, planned: Sequence[PlannedRepo], export: Path) -> UsageEvidence:
+    """The export's jobs that read an old table, matched against the consumers found."""
+    try:
+        jobs = jobs_reading(parse_jobs_export(export.read_text(encoding="utf-8")), campaign)
+    except (OSError, UnicodeDecodeError, UsageExportError) as error:
+        typer.echo(f"godwit: {export}: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from error
+    sources = {p.name: {f.path: f.original for f in p.plan.files if f.references} for p in planned}
+    return match_jobs(jobs, sources)
 
 
 def _plan_all(campaign_path: Path, roots: Sequence[Path]) -> tuple[Campaign, list[PlannedRepo]]:

@@ -60,3 +60,42 @@ def test_a_bad_campaign_exits_2(tmp_path: Path) -> None:
     bad.write_text("id: x\n", encoding="utf-8")
     code, _ = invoke("residual", str(bad), str(tmp_path))
     assert code == 2
+
+
+def test_a_jobs_export_adds_readers_found_in_no_repository(tmp_path: Path) -> None:
+    repos = copy_repos(tmp_path, "acme-bq-jobs")
+    assert invoke("apply", CAMPAIGN, *repos)[0] == 0
+    old = {"project_id": "legacy-proj", "dataset_id": "music", "table_id": "plays_v1"}
+    premium = (Path(repos[0]) / "jobs/premium_share/query.sql").read_text(encoding="utf-8")
+    export = tmp_path / "jobs.json"
+    export.write_text(
+        json.dumps(
+            [
+                {"job_id": "scheduled", "query": premium, "referenced_tables": [old]},
+                {"job_id": "notebook", "query": "SELECT 1", "referenced_tables": [old]},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    code, out = invoke("residual", CAMPAIGN, "--json", "--jobs-export", str(export), *repos)
+    assert code == 1
+    document = json.loads(out)
+    assert document["jobs_matched"] == [
+        {"job_id": "scheduled", "repo": "acme-bq-jobs", "path": "jobs/premium_share/query.sql"}
+    ]
+    assert [r["path"] for r in document["residual_references"]] == [
+        "jobs/premium_share/query.sql",
+        "job notebook",
+    ]
+    code, text = invoke("residual", CAMPAIGN, "--jobs-export", str(export), *repos)
+    assert (
+        "Warehouse jobs that read the old tables: 2 (1 matched to code found here, 1 found in "
+        in (text)
+    )
+
+
+def test_a_broken_jobs_export_exits_2(tmp_path: Path) -> None:
+    export = tmp_path / "jobs.json"
+    export.write_text("[{]", encoding="utf-8")
+    code, _ = invoke("residual", CAMPAIGN, "--jobs-export", str(export), str(tmp_path))
+    assert code == 2
