@@ -91,6 +91,12 @@ def _files(repo: Repo) -> dict[str, str]:
     }
 
 
+def test_the_first_line_says_what_is_starting(played: tuple[Sandbox, Outcome, str]) -> None:
+    first = played[2].splitlines()[0]
+    assert first.startswith("Starting a GitHub sandbox and Godwit on this machine")
+    assert "--speed" in first
+
+
 def test_owner_explained_reran_approved_and_merged(played: tuple[Sandbox, Outcome, str]) -> None:
     sandbox, _, _ = played
     issue, pull = godwit_pull(sandbox, "acme/acme-bq-jobs")
