@@ -33,6 +33,7 @@ COMMAND_FAMILIES = {
     "plan": "engine",
     "apply": "engine",
     "diff": "engine",
+    "residual": "engine",
     "demo": "demo",
     "reconcile": "reconcile",
     "register": "register",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.campaigns.states import OPEN, RepoState
+from bot.service.residual import request_rescan
 from bot.service.tracking import track
 from bot.store.audit import add_audit_entry
-from bot.store.tracking import targets_with_pull_requests
+from bot.store.tracking import targets_in_unfinished_campaigns, targets_with_pull_requests
 from handlers.github import installation_id
 from handlers.routing import EventContext, Router
 
@@ -19,7 +20,8 @@ router = Router()
 
 @router.register("push")
 def on_push(event: PushEvent, context: EventContext) -> None:
-    """Record the push; one to the default branch leaves open campaign PRs there out of date."""
+    """Record the push; one to the default branch leaves open campaign PRs there out of date,
+    and may add or remove readers of an old table, so each target there is scanned again."""
     add_audit_entry(
         context.session,
         action="push",
@@ -33,3 +35,5 @@ def on_push(event: PushEvent, context: EventContext) -> None:
     for target in targets_with_pull_requests(context.session, event.repository.full_name):
         if RepoState(target.state) in OPEN:
             track(context.services, context.session, target)
+    for target in targets_in_unfinished_campaigns(context.session, event.repository.full_name):
+        request_rescan(context.services, context.session, target)

@@ -11,6 +11,7 @@ import shlex
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.campaigns.residual import WaiverError, parse_waiver_target
 from bot.rendering import render
 
 PREFIX = "/migrate"
@@ -33,6 +34,7 @@ COMMANDS: dict[Context, tuple[str, ...]] = {
         "resume",
         "exclude",
         "include",
+        "waive",
         "status",
         "cancel",
         "help",
@@ -51,6 +53,7 @@ class Command:
     force: bool = False
     repos: tuple[str, ...] = ()
     reason: str | None = None
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,14 @@ def _arguments(name: str, args: list[str], context: Context) -> Command:
         if any(arg != "--force" for arg in args):
             raise ValueError(f"unexpected {_code(_first_other(args, '--force'))} (only `--force`)")
         return Command(name, context, force=bool(args))
+    if name == "waive":
+        if len(args) < 2:
+            raise ValueError("name OWNER/REPO[:PATH] and give a reason")
+        try:
+            repo, path = parse_waiver_target(args[0])
+        except WaiverError as error:
+            raise ValueError(str(error)) from None
+        return Command(name, context, repos=(repo,), path=path, reason=" ".join(args[1:]))
     if name == "skip":
         return Command(name, context, reason=" ".join(args) or None)
     if args:

@@ -20,6 +20,7 @@ from bot.campaign import Campaign
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import MAX_BODY
 from bot.campaigns.nudges import idle
+from bot.campaigns.residual import Readiness
 from bot.campaigns.states import OPEN, SETTLED, RepoState, Target
 from bot.rendering import render
 
@@ -29,6 +30,8 @@ END = "<!-- godwit:dashboard:end -->"
 # stray marker pasted by someone never makes the replacement swallow their text.
 _BLOCK = re.compile(f"{re.escape(START)}(?:(?!{re.escape(START)}).)*?{re.escape(END)}", re.DOTALL)
 BAR_WIDTH = 20
+RESIDUAL_SHOWN = 30
+"""Residual references listed one by one; the rest are counted (the issue body is capped)."""
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,26 @@ class TargetView:
     last_activity: datetime | None = None
     guardrails: int = 0
     usage: AgentUsage | None = None
+    residual: int = 0
+    """References the default branch still makes to an old table (not waived)."""
+
+    @property
+    def residual_left(self) -> int:
+        """Residual worth a word in the row: a settled repository that still reads.
+
+        While a PR is pending or open, its default branch reading the old table is
+        expected; once it is settled, that is what "merged" must not hide.
+        """
+        return self.residual if self.state in SETTLED or self.state is RepoState.FAILED else 0
 
 
-def view_of(target: Target, *, guardrails: int = 0, usage: AgentUsage | None = None) -> TargetView:
+def view_of(
+    target: Target,
+    *,
+    guardrails: int = 0,
+    usage: AgentUsage | None = None,
+    residual: int = 0,
+) -> TargetView:
     return TargetView(
         repo=target.repo,
         state=target.state,
@@ -82,6 +102,7 @@ def view_of(target: Target, *, guardrails: int = 0, usage: AgentUsage | None = N
         last_activity=target.last_activity,
         guardrails=guardrails,
         usage=usage,
+        residual=residual,
     )
 
 
@@ -95,6 +116,7 @@ class Problem(StrEnum):
     GUARDRAILS = "guardrails"
     NO_REVIEWER = "no_reviewer"
     STALE = "stale"
+    RESIDUAL = "residual"
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,7 @@ class Attention:
     reason: str | None  # why it failed
     guardrails: int
     idle_days: int | None
+    residual: int = 0
 
 
 def problems_of(view: TargetView, *, now: datetime, stale_days: int) -> tuple[Problem, ...]:
@@ -124,6 +147,8 @@ def problems_of(view: TargetView, *, now: datetime, stale_days: int) -> tuple[Pr
             found.append(Problem.NO_REVIEWER)
         if idle(view.last_activity, now, stale_days):
             found.append(Problem.STALE)
+    elif view.residual_left:
+        found.append(Problem.RESIDUAL)  # settled and still reading: nothing else will move it
     return tuple(found)
 
 
@@ -139,6 +164,7 @@ def needs_attention(
             view.reason,
             view.guardrails,
             None if view.last_activity is None else (now - view.last_activity).days,
+            view.residual,
         )
         for view in sorted(views, key=lambda v: v.repo.lower())
         if (problems := problems_of(view, now=now, stale_days=stale_days))
@@ -157,6 +183,8 @@ def render_dashboard(
     *,
     now: datetime,
     stale_days: int,
+    readiness: Readiness | None = None,
+    web_base: str = "",
     budget: int = MAX_BODY // 2,
 ) -> str:
     """The dashboard with its markers; ``now`` only ages activity, so equal input, equal text.
@@ -166,6 +194,7 @@ def render_dashboard(
     """
     counts = Counter(view.state for view in views)
     settled = sum(counts[s] for s in SETTLED)
+    to_migrate = len(views) - counts[RepoState.NO_CHANGES] - counts[RepoState.EXCLUDED]
     usages = [view.usage for view in views if view.usage is not None]
     rows = sorted(views, key=lambda v: v.repo.lower())
     dashboard = partial(
@@ -179,8 +208,14 @@ def render_dashboard(
         total=len(views),
         settled=settled,
         merged=counts[RepoState.MERGED],
-        percent=100 * settled // len(views) if views else 0,
-        bar=progress_bar(settled, len(views)),
+        to_migrate=to_migrate,
+        nothing_to_change=counts[RepoState.NO_CHANGES],
+        excluded=counts[RepoState.EXCLUDED],
+        percent=100 * counts[RepoState.MERGED] // to_migrate if to_migrate else 0,
+        bar=progress_bar(counts[RepoState.MERGED], to_migrate),
+        readiness=readiness,
+        residual_shown=RESIDUAL_SHOWN,
+        web_base=web_base,
         attention=needs_attention(views, now=now, stale_days=stale_days),
         now=now,
         usage=sum(usages, AgentUsage()) if usages else None,

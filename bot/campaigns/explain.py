@@ -47,6 +47,11 @@ class ExplainedFile:
     changes: tuple[ExplainedChange, ...]
     guardrails: tuple[ExplainedGuardrail, ...]
 
+    @property
+    def guardrail_only(self) -> bool:
+        """Every change is a guardrail comment: no table moved, the file still reads it."""
+        return bool(self.changes) and all(change.guardrail for change in self.changes)
+
 
 def _diff(hunk: Hunk) -> str:
     return "\n".join([*(f"-{line}" for line in hunk.removed), *(f"+{line}" for line in hunk.added)])

@@ -40,7 +40,7 @@ _TRANSITIONS: dict[tuple[CampaignState, str], CampaignState] = {
 }
 # Commands that never change the campaign state: allowed always, or until it is finished.
 _ALWAYS = frozenset({"status", "help"})
-_NEUTRAL = frozenset({"exclude", "include"})
+_NEUTRAL = frozenset({"exclude", "include", "waive"})
 
 
 def campaign_transition(state: CampaignState, action: str) -> CampaignState:

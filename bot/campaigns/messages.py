@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.campaign import Campaign, CampaignError
-from bot.campaigns.dashboard import TargetView
+from bot.campaigns.dashboard import RESIDUAL_SHOWN, TargetView
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import blob_url
 from bot.campaigns.pr import protected_files
+from bot.campaigns.residual import Readiness
 from bot.campaigns.states import RepoState
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
@@ -119,8 +120,19 @@ def render_plan(
     )
 
 
-def render_summary(campaign: Campaign, state: CampaignState, views: Sequence[TargetView]) -> str:
-    """The closing comment once the campaign is completed or cancelled."""
+def render_summary(
+    campaign: Campaign,
+    state: CampaignState,
+    views: Sequence[TargetView],
+    readiness: Readiness,
+    *,
+    web_base: str = "",
+) -> str:
+    """The closing comment once the campaign is completed or cancelled.
+
+    It says plainly whether the old tables are safe to retire: that, not the
+    PR states, is what the people who own the old tables act on.
+    """
     ordered = sorted(views, key=lambda v: v.repo.lower())
     by_state = {s: [v for v in ordered if v.state is s] for s in RepoState}
     return render(
@@ -130,4 +142,7 @@ def render_summary(campaign: Campaign, state: CampaignState, views: Sequence[Tar
         state=state.value,
         total=len(views),
         by_state={s.value: rows for s, rows in by_state.items() if rows},
+        readiness=readiness,
+        web_base=web_base,
+        residual_shown=RESIDUAL_SHOWN,
     )

@@ -36,6 +36,7 @@ def run_demo(
     With ``keep`` the servers stay up after the JSON line until Ctrl-C.
     """
     narrator = Narrator(console, speed=speed)
+    narrator.note("starting")  # at once: seeding and starting both servers take seconds
     examples = examples_dir()
     org = seed_organisation(sandbox, examples / "repos")
     campaign_yaml = (examples / "campaign.yml").read_text(encoding="utf-8")

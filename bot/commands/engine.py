@@ -8,6 +8,7 @@ before a single file changes.
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,8 +20,17 @@ import typer
 from rich.progress import Progress
 
 from bot.campaign import Campaign, CampaignError, load_campaign_file
+from bot.campaigns.residual import readiness, residual_of_plan
+from bot.campaigns.usage import (
+    UsageEvidence,
+    UsageExportError,
+    jobs_reading,
+    match_jobs,
+    parse_jobs_export,
+)
 from bot.checkout import CheckoutError, read_checkout, write_changes
-from bot.engine.plan import RepoPlan
+from bot.engine.model import Action
+from bot.engine.plan import FilePlan, RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report, summarise
 from bot.rendering import render
@@ -48,6 +58,7 @@ def register(app: typer.Typer) -> None:
     app.command("plan")(plan_command)
     app.command("apply")(apply_command)
     app.command("diff")(diff_command)
+    app.command("residual")(residual_command)
 
 
 def plan_command(
@@ -83,7 +94,7 @@ def apply_command(
 ) -> None:
     """Rewrite the repositories in place (only the files that change)."""
     campaign, planned = _plan_all(campaign_path, repos)
-    pending = [(p, path) for p in planned for path in sorted(p.plan.changes)]
+    pending = [(p, f) for p in planned for f in p.plan.files if f.changed]
     if not check:
         for repo in planned:
             write_changes(repo.root, repo.plan.changes)
@@ -92,13 +103,20 @@ def apply_command(
             "cli/apply.txt.j2",
             campaign=campaign,
             check=check,
-            changed=[f"{repo.name}/{path}" for repo, path in pending],
+            # A file that only gains guardrail comments still reads the old table: say so.
+            rewritten=[f"{repo.name}/{f.path}" for repo, f in pending if not _guard_only(f)],
+            guarded=[f"{repo.name}/{f.path}" for repo, f in pending if _guard_only(f)],
             summaries=[(p.name, summarise(p.plan)) for p in planned],
         ),
         nl=False,
     )
     if check and pending:
         raise typer.Exit(EXIT_CHANGES_PENDING)
+
+
+def _guard_only(file: FilePlan) -> bool:
+    """The file changes only by gaining guardrail comments: it still reads the old table."""
+    return file.action is Action.GUARDRAIL and not file.statements_rewritten
 
 
 def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
@@ -116,6 +134,69 @@ def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
                     tofile=f"b/{repo.name}/{file.path}",
                 )
             )
+
+
+def residual_command(
+    campaign_path: CampaignArg,
+    repos: ReposArg,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output: one object per reference.")
+    ] = False,
+    jobs_export: Annotated[
+        Path | None,
+        typer.Option(
+            "--jobs-export",
+            metavar="FILE",
+            help="INFORMATION_SCHEMA.JOBS rows as `bq query --format=json` writes them: jobs "
+            "that read an old table and match no code found here count as residual.",
+        ),
+    ] = None,
+) -> None:
+    """List what still reads the campaign's old tables; exit 1 while anything does.
+
+    Run it on the default branches after the PRs merged: a guardrail merged
+    unresolved or code added since still reads the old table, and the table is
+    safe to retire only when this exits 0.
+    """
+    campaign, planned = _plan_all(campaign_path, repos)
+    residuals = [r for p in planned for r in residual_of_plan(p.name, p.plan)]
+    evidence = None if jobs_export is None else _usage(campaign, planned, jobs_export)
+    if evidence is not None:
+        residuals += evidence.residuals([t.old for t in campaign.tables])
+    verdict = readiness(residuals)
+    if as_json:
+        document: dict[str, object] = {
+            "safe_to_retire": verdict.safe_to_retire,
+            "residual_references": [r.to_json() for r in verdict.open],
+        }
+        if evidence is not None:
+            document["jobs_matched"] = [
+                {"job_id": m.job.job_id, "repo": m.repo, "path": m.path} for m in evidence.matched
+            ]
+        typer.echo(json.dumps(document, indent=2))
+    else:
+        typer.echo(
+            render(
+                "cli/residual.txt.j2",
+                verdict=verdict,
+                repos=[p.name for p in planned],
+                evidence=evidence,
+            ),
+            nl=False,
+        )
+    if not verdict.safe_to_retire:
+        raise typer.Exit(EXIT_CHANGES_PENDING)
+
+
+def _usage(campaign: Campaign, planned: Sequence[PlannedRepo], export: Path) -> UsageEvidence:
+    """The export's jobs that read an old table, matched against the consumers found."""
+    try:
+        jobs = jobs_reading(parse_jobs_export(export.read_text(encoding="utf-8")), campaign)
+    except (OSError, UnicodeDecodeError, UsageExportError) as error:
+        typer.echo(f"godwit: {export}: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from error
+    sources = {p.name: {f.path: f.original for f in p.plan.files if f.references} for p in planned}
+    return match_jobs(jobs, sources)
 
 
 def _plan_all(campaign_path: Path, roots: Sequence[Path]) -> tuple[Campaign, list[PlannedRepo]]:

@@ -19,6 +19,7 @@ from bot.sandbox import Sandbox
 from bot.sandbox.state import Issue
 from bot.store.db import session_factory
 from bot.store.models import Campaign, Target
+from bot.store.residual import campaign_readiness
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Outcome:
     prs_merged: int
     guardrails: int
     campaign_state: str
+    residual_references: int = 0
+    """References the default branches still make to an old table, not waived."""
+    safe_to_retire: bool = False
 
     def json_line(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))
@@ -98,10 +102,13 @@ def read_outcome(sandbox: Sandbox, engine: Engine, spec: CampaignSpec) -> Outcom
             )
         ).one()
         state = campaign.state
+        verdict = campaign_readiness(session, campaign)
     return Outcome(
         repos=int(repos),
         prs_opened=len(pulls),
         prs_merged=sum(pull.merged for pull in pulls),
         guardrails=int(guardrails),
         campaign_state=state,
+        residual_references=len(verdict.open),
+        safe_to_retire=verdict.safe_to_retire,
     )

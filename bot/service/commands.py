@@ -19,9 +19,11 @@ from bot.campaigns.dashboard import END, START
 from bot.campaigns.events import Excluded, Included
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.permissions import Decision, may_command, render_refusal
+from bot.campaigns.residual import Waiver, WaiverError, add_waiver
 from bot.campaigns.scope import apply_scope_command
 from bot.rendering import render
 from bot.service.campaigns import plan
+from bot.service.completion import complete_if_done
 from bot.service.dashboard import render_campaign_dashboard, request_dashboard_refresh
 from bot.service.deferred import after_commit
 from bot.service.github_ops import GitHubOps
@@ -36,6 +38,7 @@ from bot.store.campaigns import (
     spec_of,
 )
 from bot.store.models import Campaign
+from bot.store.residual import residual_of_target, store_waivers, waivers_of
 
 if TYPE_CHECKING:
     from bot.service.context import AppServices
@@ -130,6 +133,8 @@ class IssueCommandRun:
                 self.open_cohort(self.campaign.batch_size)
             case "exclude" | "include":
                 self.change_scope(command)
+            case "waive":
+                self.waive(command)
             case "status":
                 self.status()
             case "cancel":
@@ -174,6 +179,38 @@ class IssueCommandRun:
             record_event(target, event)
         if command.name == "include" and unknown:
             plan(self.services, self.session, self.campaign)
+
+    def waive(self, command: Command) -> None:
+        """Let a residual reference stay, with the reason shown wherever readiness is shown."""
+        repo, path = command.repos[0], command.path
+        target = get_target(self.session, self.campaign, repo)
+        problem = None
+        if target is None:
+            problem = f"`{repo}` is not a repository of this campaign"
+        elif path is not None and not any(r.path == path for r in residual_of_target(target)):
+            problem = (
+                f"nothing in `{repo}:{path}` reads the old tables, so there is nothing to waive"
+            )
+        if problem is None:
+            waiver = Waiver(
+                repo.lower(), path, command.reason or "", self.comment.author, self.services.now()
+            )
+            try:
+                store_waivers(self.campaign, add_waiver(waivers_of(self.campaign), waiver))
+            except WaiverError as error:
+                problem = str(error)
+        if problem is not None:
+            self._reply_not_now(command, problem)
+            return
+        add_audit_entry(
+            self.session,
+            action="campaign.waived",
+            installation_id=self.comment.installation_id,
+            repo=self.campaign.repo,
+            target_number=self.campaign.issue_number,
+            detail=f"{waiver.scope}: {waiver.reason}"[:500],
+        )
+        complete_if_done(self.services, self.session, self.campaign)
 
     def status(self) -> None:
         dashboard = render_campaign_dashboard(self.services, self.session, self.campaign)

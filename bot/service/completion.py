@@ -1,24 +1,27 @@
-"""Finish a campaign once every repository is settled: a summary, then the issue is closed.
+"""Finish a campaign once nothing reads its old tables: a summary, then the issue is closed.
 
-Checked after every change of a target; the campaign's own state makes it
-happen once, and the summary comment carries a marker, so a repeated check
-edits the same comment instead of posting another.
+Every repository settled is not enough: the campaign completes only when the
+residual references of every target are zero or waived (``bot.campaigns.residual``),
+because "completed" is read as "safe to drop the table". Checked after every
+change of a target, every rescan and every waiver; the campaign's own state
+makes it happen once, and the summary comment carries a marker, so a repeated
+check edits the same comment instead of posting another.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.campaigns.dashboard import view_of
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.messages import SUMMARY_MARKER, render_summary
 from bot.campaigns.states import campaign_done
 from bot.service.context import AppServices
-from bot.service.dashboard import request_dashboard_refresh
+from bot.service.dashboard import request_dashboard_refresh, target_views
 from bot.service.github_ops import split_repo
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import facts_of, list_targets, spec_of
 from bot.store.models import Campaign
+from bot.store.residual import campaign_readiness
 
 
 def complete_if_done(services: AppServices, session: Session, campaign: Campaign) -> bool:
@@ -27,13 +30,16 @@ def complete_if_done(services: AppServices, session: Session, campaign: Campaign
     facts = [facts_of(target) for target in targets]
     if not facts or not campaign_done(facts):
         return False
+    readiness = campaign_readiness(session, campaign, targets)
+    if not readiness.safe_to_retire:
+        return False
     try:
         state = campaign_transition(CampaignState(campaign.state), "done")
     except TransitionError:
         return False  # not started, or already finished
     campaign.state = state.value
-    views = [view_of(f, guardrails=t.guardrails) for f, t in zip(facts, targets, strict=True)]
-    summary = render_summary(spec_of(campaign), state, views)
+    views = target_views(session, campaign, readiness)
+    summary = render_summary(spec_of(campaign), state, views, readiness, web_base=services.web_base)
     ops = services.ops(session, campaign.installation_id)
     campaign.summary_comment_id = ops.upsert_comment(
         campaign.repo,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.campaigns.dashboard import TargetView, render_dashboard, view_of
 from bot.campaigns.lifecycle import CampaignState
+from bot.campaigns.residual import Readiness
 from bot.service.agent.usage import agent_usage_of
 from bot.service.deferred import after_commit
 from bot.store.campaigns import (
@@ -24,6 +25,7 @@ from bot.store.campaigns import (
     spec_of,
 )
 from bot.store.models import Campaign
+from bot.store.residual import campaign_readiness
 
 if TYPE_CHECKING:
     from bot.service.context import AppServices
@@ -38,20 +40,33 @@ def request_dashboard_refresh(services: AppServices, session: Session, campaign:
         )
 
 
-def target_views(session: Session, campaign: Campaign) -> list[TargetView]:
+def target_views(
+    session: Session, campaign: Campaign, readiness: Readiness | None = None
+) -> list[TargetView]:
+    """One row per target; ``readiness`` (computed when absent) gives each its open residual."""
+    targets = list_targets(session, campaign)
+    verdict = readiness or campaign_readiness(session, campaign, targets)
     return [
-        view_of(facts_of(target), guardrails=target.guardrails, usage=agent_usage_of(target))
-        for target in list_targets(session, campaign)
+        view_of(
+            facts_of(target),
+            guardrails=target.guardrails,
+            usage=agent_usage_of(target),
+            residual=len(verdict.open_in(target.repo)),
+        )
+        for target in targets
     ]
 
 
 def render_campaign_dashboard(services: AppServices, session: Session, campaign: Campaign) -> str:
+    readiness = campaign_readiness(session, campaign)
     return render_dashboard(
         spec_of(campaign),
         CampaignState(campaign.state),
-        target_views(session, campaign),
+        target_views(session, campaign, readiness),
         now=services.now(),
         stale_days=services.stale_days,
+        readiness=readiness,
+        web_base=services.web_base,
     )
 
 

@@ -30,6 +30,7 @@ from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.events import Excluded, Failed, Planned
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.messages import PLAN_MARKER, PlannedRepo, UnreadableRepo, render_plan
+from bot.campaigns.residual import residual_of_plan, unread_repository
 from bot.campaigns.scope import in_scope
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
@@ -42,6 +43,7 @@ from bot.service.snapshots import keep
 from bot.settings import MAX_REPO_BYTES
 from bot.store.campaigns import campaign_by_pk, get_target, record_event, spec_of, upsert_target
 from bot.store.models import Campaign, Target
+from bot.store.residual import store_residual
 
 if TYPE_CHECKING:
     from bot.service.context import AppServices
@@ -155,6 +157,8 @@ def record_plan(
     target.guardrails = guardrail_count(plan)
     target.needs_human = all_guardrails(plan)
     target.last_error = None
+    residuals = residual_of_plan(planned.repo, plan, ref=planned.ref)
+    store_residual(target, residuals, planned.ref)
     record_event(target, Planned(services.now(), has_changes=bool(plan.changes)))
 
 
@@ -207,6 +211,7 @@ def store_discovery(
     for unreadable in found.unreadable:
         target = upsert_target(session, campaign, unreadable.repo)
         target.last_error = unreadable.reason
+        store_residual(target, [unread_repository(unreadable.repo, unreadable.reason)], None)
         record_event(target, Failed(services.now(), unreadable.reason))
     for repo, included in campaign.overrides.items():
         excluded = get_target(session, campaign, repo)

@@ -14,7 +14,7 @@ from huey.exceptions import RetryTask
 
 from bot.github.retry import RescheduleJob
 from bot.jobs.errors import RepositoryBusyError
-from bot.service import dashboard, discovery, nudges, pull_requests, snapshots
+from bot.service import dashboard, discovery, nudges, pull_requests, residual, snapshots
 
 if TYPE_CHECKING:
     from bot.service.context import AppServices
@@ -57,6 +57,9 @@ class CampaignJobs:
         def refresh_dashboard(campaign_pk: int) -> None:
             dashboard.refresh_dashboard(services, campaign_pk)
 
+        def rescan_repository(campaign_pk: int, repo: str) -> None:
+            residual.rescan_repository(services, campaign_pk, repo)
+
         task = services.huey.task
         options = {"retries": JOB_RETRIES, "retry_delay": JOB_RETRY_DELAY}
         self._discover = task(name="campaign_discover", **options)(_requeue_when_waiting(discover))
@@ -66,6 +69,9 @@ class CampaignJobs:
         self._refresh_dashboard = task(name="campaign_refresh_dashboard", **options)(
             _requeue_when_waiting(refresh_dashboard)
         )
+        self._rescan_repository = task(name="campaign_rescan_repository", **options)(
+            _requeue_when_waiting(rescan_repository)
+        )
         nudges.register_nudges(services)
         snapshots.register_snapshot_pruning(services)
 
@@ -74,6 +80,9 @@ class CampaignJobs:
 
     def open_pull_request(self, campaign_pk: int, repo: str) -> None:
         self._open_pull_request(campaign_pk, repo)
+
+    def rescan_repository(self, campaign_pk: int, repo: str) -> None:
+        self._rescan_repository(campaign_pk, repo)
 
     def refresh_dashboard(self, campaign_pk: int, *, delay: float) -> None:
         if delay > 0:

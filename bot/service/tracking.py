@@ -14,12 +14,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.campaigns.events import Event
+from bot.campaigns.states import RepoState
 from bot.campaigns.states import Target as TargetFacts
 from bot.github.client import AnyGitHub
 from bot.github.commits import branch_head
 from bot.service.completion import complete_if_done
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
+from bot.service.residual import request_rescan
 from bot.service.tracking_facts import (
     base_events,
     check_events,
@@ -76,6 +78,8 @@ def track(services: AppServices, session: Session, target: Target) -> TargetFact
     campaign = campaign_by_pk(session, target.campaign_id)
     if campaign is None:
         return after
+    if after.state is RepoState.MERGED and before.state is not RepoState.MERGED:
+        request_rescan(services, session, target)  # what the default branch reads now
     if after.state != before.state:
         add_audit_entry(
             session,

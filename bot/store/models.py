@@ -118,6 +118,8 @@ class Campaign(Base):
     dashboard_due: Mapped[bool] = mapped_column(default=False)
     """A dashboard refresh is queued; requests until it runs add nothing."""
     usage: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    waivers: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    """``/migrate waive``: residual references allowed to stay (``bot.campaigns.residual``)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -153,6 +155,12 @@ class Target(Base):
     nudged_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     usage: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    residual: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    """What the default branch still reads of the old tables, as last scanned."""
+    residual_sha: Mapped[str | None] = mapped_column(String(64))
+    """The default-branch commit ``residual`` was read from."""
+    residual_due: Mapped[bool] = mapped_column(default=False)
+    """The default branch changed (a merge, a push) and has not been scanned again yet."""
 
 
 class Delivery(Base):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.campaigns.lifecycle import FINISHED
 from bot.store.models import Campaign, Target
 
 
@@ -15,6 +16,20 @@ def targets_with_pull_requests(session: Session, repo: str) -> Sequence[Target]:
     query = (
         select(Target)
         .where(Target.repo == repo.lower(), Target.pr_number.is_not(None))
+        .order_by(Target.id)
+    )
+    return session.scalars(query).all()
+
+
+def targets_in_unfinished_campaigns(session: Session, repo: str) -> Sequence[Target]:
+    """Every target of ``repo`` whose campaign is neither completed nor cancelled."""
+    query = (
+        select(Target)
+        .join(Campaign, Campaign.id == Target.campaign_id)
+        .where(
+            Target.repo == repo.lower(),
+            Campaign.state.not_in([state.value for state in FINISHED]),
+        )
         .order_by(Target.id)
     )
     return session.scalars(query).all()

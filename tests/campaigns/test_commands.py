@@ -26,6 +26,22 @@ ISSUE, PR = Context.ISSUE, Context.PR
             Command("exclude", ISSUE, repos=("acme/radio", "Acme/legacy.jobs")),
         ),
         ("/migrate include acme/radio", ISSUE, Command("include", ISSUE, repos=("acme/radio",))),
+        (
+            "/migrate waive acme/radio:jobs/a.sql 'retired with the radio app' in May",
+            ISSUE,
+            Command(
+                "waive",
+                ISSUE,
+                repos=("acme/radio",),
+                path="jobs/a.sql",
+                reason="retired with the radio app in May",
+            ),
+        ),
+        (
+            "/migrate waive acme/radio owned by platform",
+            ISSUE,
+            Command("waive", ISSUE, repos=("acme/radio",), reason="owned by platform"),
+        ),
         ("/migrate status", ISSUE, Command("status", ISSUE)),
         ("/migrate cancel", ISSUE, Command("cancel", ISSUE)),
         ("/migrate help", ISSUE, Command("help", ISSUE)),
@@ -91,6 +107,12 @@ def test_comments_not_addressed_to_godwit(body: str) -> None:
         ("/migrate start --batch 2 3", ISSUE, "`start`: unexpected `3` after the batch size"),
         ("/migrate start now", ISSUE, "`start`: unexpected `now` (only `--batch N`)"),
         ("/migrate exclude", ISSUE, "`exclude`: name at least one repository as OWNER/REPO"),
+        ("/migrate waive acme/radio", ISSUE, "`waive`: name OWNER/REPO[:PATH] and give a reason"),
+        (
+            "/migrate waive acme/radio:../x because",
+            ISSUE,
+            "`waive`: `../x` is not a file path in the repository",
+        ),
         (
             "/migrate exclude acme/*",
             ISSUE,
@@ -127,7 +149,8 @@ def test_command_error_renders_help_with_the_problem() -> None:
     text = error.render()
     assert text.startswith("<!-- godwit:help -->\n")
     assert "Godwit did not understand that: `frobnicate` is not a command here." in text
-    for name in ["plan", "start", "pause", "resume", "exclude", "include", "status", "cancel"]:
+    names = ["plan", "start", "pause", "resume", "exclude", "include", "waive", "status", "cancel"]
+    for name in names:
         assert f"| `/migrate {name}` |" in text
     assert "`/migrate rerun`" not in text
 

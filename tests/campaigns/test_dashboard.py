@@ -140,7 +140,9 @@ def test_dashboard_content(campaign: Campaign) -> None:
     assert lines[0] == START
     assert lines[-1] == END
     assert "**Move consumers of plays_v1 to plays_v2** is **running**." in lines
-    assert f"`{'█' * 6}{'░' * 14}` 30%: 3 of 10 repositories settled (1 merged)" in lines
+    # Progress counts migrations: "nothing to change" and excluded repositories are not progress.
+    expected = "12%: 1 of 8 repositories to migrate merged (1 with nothing to change, 1 excluded)"
+    assert f"`{'█' * 2}{'░' * 18}` {expected}" in lines
     counts = [line for line in lines if line.startswith("| ") and line.endswith(" |")][:12]
     assert counts[:10] == [
         "| State | Repositories |",

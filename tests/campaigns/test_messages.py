@@ -29,6 +29,7 @@ from bot.campaigns.messages import (
     render_validation,
 )
 from bot.campaigns.nudges import due_for_nudge, is_stale, render_nudge
+from bot.campaigns.residual import ResidualKind, ResidualReference, Waiver, readiness
 from bot.campaigns.states import RepoState, Target, apply_all
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
@@ -65,6 +66,9 @@ def test_issue_form_body_is_a_valid_campaign() -> None:
     campaign = campaign_from_markdown(body)
     assert campaign.id == "plays-v2"
     assert campaign.tables[0].old == "legacy-proj.music.plays_v1"
+    # The schemas make verification and SELECT * expansion possible: the form offers them.
+    assert "is_premium" in (campaign.tables[0].old_columns or ())
+    assert "duration_ms" in (campaign.tables[0].new_columns or {})
 
 
 def test_validation_comment_lists_every_error_with_path_and_line() -> None:
@@ -127,6 +131,9 @@ def test_plan_comment(campaign: Campaign, plan: RepoPlan) -> None:
     assert "- acme/huge: the tree is too large to read" in lines
 
 
+OLD = "legacy-proj.music.plays_v1"
+
+
 def test_summary_comment(campaign: Campaign) -> None:
     views = [
         TargetView(
@@ -138,8 +145,12 @@ def test_summary_comment(campaign: Campaign) -> None:
         TargetView("acme/c", RepoState.EXCLUDED, reason="owned by platform"),
         TargetView("acme/d", RepoState.NO_CHANGES),
     ]
-    text = render_summary(campaign, CampaignState.COMPLETED, views)
+    kept = ResidualReference("acme/c", ResidualKind.NEEDS_PERSON, "jobs/p.sql", 4, OLD, "x")
+    waiver = Waiver("acme/c", None, "retired with the platform", "lead", NOW)
+    text = render_summary(campaign, CampaignState.COMPLETED, views, readiness([kept], [waiver]))
     lines = text.splitlines()
+    assert "**Safe to retire: yes.** Nothing Godwit can see reads the old tables" in text
+    assert "- `acme/c` by lead: `retired with the platform`" in lines
     assert lines[:2] == [
         "<!-- godwit:summary -->",
         "### Campaign completed: Move consumers of plays_v1 to plays_v2",
@@ -155,8 +166,15 @@ def test_summary_comment(campaign: Campaign) -> None:
         "- acme/b ([#2](https://github.com/acme/b/pull/2))",
     ]
     assert "- acme/c: owned by platform" in lines
-    cancelled = render_summary(campaign, CampaignState.CANCELLED, views)
+    cancelled = render_summary(
+        campaign, CampaignState.CANCELLED, views, readiness([kept]), web_base=WEB
+    )
     assert "The campaign was cancelled." in cancelled
+    assert (
+        "**Safe to retire: no.** 1 reference in 1 repository still reads the old tables:"
+        in cancelled
+    )
+    assert "- `acme/c:jobs/p.sql:4`: needs a person (x)" in cancelled.splitlines()
 
 
 URL = "https://github.com/acme/radio/pull/7"

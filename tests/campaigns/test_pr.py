@@ -258,11 +258,24 @@ def test_explain(campaign: Campaign, plan: RepoPlan) -> None:
     assert "**Line 1** (line 1 in the new file):" in text
     assert "No column of the mapping is involved in this change." in text
     assert "**Guardrail comment** at line 3:" in text
+    assert "Guardrail only" not in text  # premium.sql also has a statement rewritten
     assert (
         "- [Line 3](https://github.com/acme/radio/blob/godwit/plays-v2/jobs/premium.sql#L3), "
         "above the statement that was at line 3: "
         "is_premium has no equivalent in core-proj.music.plays_v2 "
         "(`is_premium` of `legacy-proj.music.plays_v1` has no mechanical equivalent)"
+    ) in text
+
+
+def test_explain_says_a_guardrail_only_file_still_reads_the_old_table(campaign: Campaign) -> None:
+    plan = plan_repository(
+        campaign, {"jobs/premium.sql": "SELECT is_premium\nFROM `legacy-proj.music.plays_v1`\n"}
+    )
+    text = render_explain(campaign, plan, repo="acme/radio", web_base=WEB)
+    assert "becomes `core-proj.music.plays_v2`" not in text
+    assert (
+        "Guardrail only: this file still reads `legacy-proj.music.plays_v1`; Godwit changed no "
+        "statement here and left each one below for a person."
     ) in text
 
 

@@ -16,6 +16,7 @@ from bot.campaigns.links import IssueRef
 from bot.campaigns.messages import PlannedRepo, render_plan, render_summary
 from bot.campaigns.meta import decode_meta
 from bot.campaigns.pr import PullRequestTarget, pr_body
+from bot.campaigns.residual import readiness
 from bot.campaigns.states import RepoState, Target, apply, campaign_done
 from bot.engine.planner import plan_repository
 
@@ -71,7 +72,7 @@ def test_campaign_from_issue_to_summary() -> None:
     assert [t.state for t in targets.values()] == [RepoState.MERGED, RepoState.NO_CHANGES]
     assert campaign_done(targets.values())
     final = campaign_transition(state, "done")
-    summary = render_summary(campaign, final, [view_of(t) for t in targets.values()])
+    summary = render_summary(campaign, final, [view_of(t) for t in targets.values()], readiness([]))
     assert summary.splitlines()[1] == (
         "### Campaign completed: Move consumers of plays_v1 to plays_v2"
     )

@@ -61,6 +61,9 @@ def test_plan_text_names_files_actions_and_guardrail_lines(repos: list[Path]) ->
     assert "Campaign plays-v2" in result.stdout
     assert "acme-web-frontend" in result.stdout
     assert "guardrail: is_premium has no equivalent in core-proj.music.plays_v2" in result.stdout
+    total = result.stdout.rstrip("\n").splitlines()[-1]
+    assert "5 files with guardrails (5 statements left for a person)" in total
+    assert " 1 files" not in result.stdout
 
 
 def test_diff_matches_what_apply_writes_and_apply_is_idempotent(repos: list[Path]) -> None:
@@ -76,6 +79,13 @@ def test_diff_matches_what_apply_writes_and_apply_is_idempotent(repos: list[Path
 
     applied = godwit("apply", CAMPAIGN, *repos)
     assert applied.returncode == 0, applied.stderr
+    # A file that only gained a guardrail comment was not migrated, and apply says so.
+    out = applied.stdout
+    rewrote, guarded = out.split("Added guardrail comments only to ")
+    assert "acme-bq-jobs/jobs/daily_top_tracks/query.sql" in rewrote
+    assert "acme-bq-jobs/jobs/premium_share/query.sql" not in rewrote
+    assert guarded.startswith("4 files: these still read the old tables")
+    assert "acme-bq-jobs/jobs/premium_share/query.sql" in guarded
     after = {p.name: snapshot_bytes(p) for p in repos}
     changed = {
         f"{repo}/{path}"
@@ -162,7 +172,7 @@ def test_a_consumer_in_ci_configuration_is_reported_protected_and_never_written(
         in plan.stdout
     )
     assert "line 2: table reference `legacy-proj.music.plays_v1`" in plan.stdout
-    assert "; 1 protected (build or CI configuration: migrate by hand)." in plan.stdout
+    assert "; 1 file protected (build or CI configuration: migrate by hand)." in plan.stdout
     [protected] = [f for f in report["repos"][0]["files"] if f["action"] == "protected"]
     assert (protected["path"], protected["changed"], report["totals"]["protected"]) == (
         ".github/workflows/x.sql",

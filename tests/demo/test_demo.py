@@ -10,11 +10,15 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
+from bot.campaign import load_campaign_file
+from bot.campaigns.residual import residual_of_plan
 from bot.commands import demo
 from bot.commands.demo import run_demo
 from bot.demo.outcome import Outcome
+from bot.demo.world import examples_dir
+from bot.engine.planner import plan_repository
 from bot.sandbox import Sandbox
-from bot.sandbox.state import Issue, PullRequest
+from bot.sandbox.state import Issue, PullRequest, Repo
 
 BOT = "godwit[bot]"
 
@@ -45,7 +49,15 @@ def test_last_line_is_the_outcome_counted_from_the_sandbox(
 ) -> None:
     sandbox, outcome, output = played
     summary = json.loads(output.rstrip("\n").splitlines()[-1])
-    assert set(summary) == {"repos", "prs_opened", "prs_merged", "guardrails", "campaign_state"}
+    assert set(summary) == {
+        "repos",
+        "prs_opened",
+        "prs_merged",
+        "guardrails",
+        "campaign_state",
+        "residual_references",
+        "safe_to_retire",
+    }
     assert summary == outcome.__dict__
     by_godwit = [
         issue
@@ -59,6 +71,30 @@ def test_last_line_is_the_outcome_counted_from_the_sandbox(
     assert summary["repos"] == len(sandbox.state.repos) == 6
     assert summary["guardrails"] > 0
     assert summary["campaign_state"] == "running"
+    # Counted again here from the default branches as the sandbox holds them now.
+    spec = load_campaign_file(examples_dir() / "campaign.yml")
+    reading = [
+        residual
+        for repo in sandbox.state.repos.values()
+        for residual in residual_of_plan(repo.full_name, plan_repository(spec, _files(repo)))
+    ]
+    assert summary["residual_references"] == len(reading) > 0
+    assert summary["safe_to_retire"] is False
+
+
+def _files(repo: Repo) -> dict[str, str]:
+    """The repository's default branch, as text."""
+    tree = repo.objects.commit(repo.resolve(repo.default_branch)).tree
+    return {
+        path: repo.objects.blob(entry.sha).decode("utf-8")
+        for path, entry in repo.objects.flatten(tree).items()
+    }
+
+
+def test_the_first_line_says_what_is_starting(played: tuple[Sandbox, Outcome, str]) -> None:
+    first = played[2].splitlines()[0]
+    assert first.startswith("Starting a GitHub sandbox and Godwit on this machine")
+    assert "--speed" in first
 
 
 def test_owner_explained_reran_approved_and_merged(played: tuple[Sandbox, Outcome, str]) -> None:
