@@ -37,6 +37,7 @@ from bot.store.db import create_engine_for  # noqa: E402  (needs ROOT on the pat
 from bot.store.models import Delivery  # noqa: E402
 from tests.app.payloads import issue_comment_event  # noqa: E402
 
+MARKER_KEY = "bench-marker-key-5f0e9d8c7b6a59483726150f1e2d3c4b"
 SECRET = "bench-" + uuid.uuid4().hex
 TARGET_RATIO = 3.0
 START_TIMEOUT = 300.0
@@ -182,6 +183,7 @@ def main() -> None:
             "GODWIT_APP_ID": "912233",
             "GODWIT_PRIVATE_KEY": UNUSED_KEY,
             "GODWIT_WEBHOOK_SECRET": SECRET,
+            "GODWIT_MARKER_KEY": MARKER_KEY,
             "GODWIT_DATABASE_URL": f"sqlite:///{database}",
             "GODWIT_QUEUE_URL": f"sqlite:///{Path(scratch) / 'queue.db'}",
         }

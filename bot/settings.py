@@ -7,13 +7,23 @@ or placeholder value and name the variable to fix.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.agent.settings import AgentSettings, CacheTtl
+from bot.campaigns.meta import MAX_PREVIOUS_KEYS, MarkerKeys
 
 ENV_PREFIX = "GODWIT_"
 MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
@@ -26,6 +36,10 @@ MAX_WEBHOOK_DEPTH = 32
 _AGENT = AgentSettings()
 """The agent's defaults, which the environment overrides."""
 _PLACEHOLDERS = frozenset({"", "changeme", "change-me", "xxx", "secret", "todo", "none"})
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
+MIN_MARKER_KEY_CHARS = 32
+MAX_CAMPAIGN_AUTHORS = 1000
+"""Longer lists are a team's job: grant that team write access to the campaigns' repository."""
 
 
 class SettingsError(RuntimeError):
@@ -53,6 +67,10 @@ class Settings(BaseSettings):
     private_key: SecretStr | None = None
     private_key_path: Path | None = None
     webhook_secret: SecretStr
+    marker_key: SecretStr
+    """Signs the metadata marker of Godwit's PRs; a key of its own, never the webhook secret."""
+    marker_previous_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    """Keys that signed markers before a rotation: they still verify, the current key signs."""
     github_url: str = "https://api.github.com"
     database_url: str = "sqlite:///godwit.db"
     queue_url: str = "sqlite:///godwit-queue.db"
@@ -82,6 +100,33 @@ class Settings(BaseSettings):
     """How long a repository lock outlives a worker that died while holding it."""
     job_retries: int = Field(default=5, ge=0)
     job_retry_delay: float = Field(default=2.0, ge=0.0)
+    campaign_authors: Annotated[tuple[str, ...], NoDecode] = ()
+    """Logins who may run campaigns besides people with write access to the issue's repository."""
+
+    @field_validator("marker_previous_keys", mode="before")
+    @classmethod
+    def _keys(cls, value: object) -> object:
+        """Comma-separated, newest first; at most ``MAX_PREVIOUS_KEYS`` of them."""
+        if isinstance(value, str):
+            value = tuple(word.strip() for word in value.split(",") if word.strip())
+        if isinstance(value, list | tuple) and len(value) > MAX_PREVIOUS_KEYS:
+            raise ValueError(f"at most {MAX_PREVIOUS_KEYS} keys, got {len(value)}")
+        return value
+
+    @field_validator("campaign_authors", mode="before")
+    @classmethod
+    def _logins(cls, value: object) -> object:
+        """Comma- or space-separated GitHub logins, each checked, so a typo is named at start-up."""
+        if isinstance(value, str):
+            value = [word for word in re.split(r"[\s,]+", value) if word]
+        if not isinstance(value, list | tuple):
+            return value
+        if len(value) > MAX_CAMPAIGN_AUTHORS:
+            raise ValueError(f"at most {MAX_CAMPAIGN_AUTHORS} logins, got {len(value)}")
+        bad = [str(login) for login in value if not _LOGIN.fullmatch(str(login))]
+        if bad:
+            raise ValueError(f"not GitHub logins: {', '.join(repr(b[:60]) for b in bad[:5])}")
+        return tuple(value)
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -96,13 +141,44 @@ class Settings(BaseSettings):
             self.anthropic_api_key.get_secret_value()
         ):
             problems.append("ANTHROPIC_API_KEY is a placeholder (leave it unset instead)")
+        problems += self._marker_key_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
+    def _marker_key_problems(self) -> list[str]:
+        current = self.marker_key.get_secret_value()
+        previous = [key.get_secret_value() for key in self.marker_previous_keys]
+        problems = []
+        if is_placeholder(current):
+            problems.append(f"{ENV_PREFIX}MARKER_KEY is a placeholder")
+        elif len(current) < MIN_MARKER_KEY_CHARS:
+            problems.append(
+                f"{ENV_PREFIX}MARKER_KEY is shorter than {MIN_MARKER_KEY_CHARS} characters"
+                " (generate one: python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        if current == self.webhook_secret.get_secret_value():
+            problems.append(f"{ENV_PREFIX}MARKER_KEY must not be the webhook secret")
+        if current in previous:
+            problems.append(f"{ENV_PREFIX}MARKER_PREVIOUS_KEYS lists the current marker key")
+        if any(is_placeholder(key) or len(key) < MIN_MARKER_KEY_CHARS for key in previous):
+            problems.append(
+                f"{ENV_PREFIX}MARKER_PREVIOUS_KEYS holds a key shorter than"
+                f" {MIN_MARKER_KEY_CHARS} characters or a placeholder"
+            )
+        return problems
+
+    def marker_keys(self) -> MarkerKeys:
+        """The current marker key signs; the previous ones still verify."""
+        return MarkerKeys(
+            self.marker_key.get_secret_value().encode(),
+            tuple(key.get_secret_value().encode() for key in self.marker_previous_keys),
+        )
+
     def agent_settings(self) -> AgentSettings:
         """The coding agent's bounds; the App's own secrets are redacted from all it writes."""
-        secrets = [self.webhook_secret, self.private_key]
+        secrets = [self.webhook_secret, self.private_key, self.marker_key]
+        secrets += self.marker_previous_keys
         return AgentSettings(
             api_key=self.anthropic_api_key,
             base_url=self.anthropic_base_url,

@@ -5,14 +5,16 @@ what it fetched (and ``now``) in and sends what comes back, so every decision
 the App makes about commands, states, reviewers and text is testable alone.
 
 - ``commands``: ``parse_command(body, context)`` → ``Command | CommandError | None``.
-- ``permissions``: ``may_command(author, issue_author, permission, is_bot)`` → ``Decision``.
+- ``permissions``: ``may_run_campaign(author, bot, permission, authors)`` → ``bool`` and
+  ``may_command(author, bot, permission, authors)`` → ``Decision``.
 - ``scope``: ``in_scope(campaign, full_name, overrides)``; ``apply_scope_command``.
 - ``events`` / ``states``: ``apply(target, event)`` folds webhook facts into a ``Target``
   whose ``state`` is derived; ``campaign_done(targets)``.
 - ``lifecycle``: ``campaign_transition(state, action)`` for the campaign as a whole.
 - ``batching``: ``next_cohort(campaign, targets, batch=...)``.
 - ``pr``: branch, title, labels, commit message and body of a campaign PR.
-- ``meta``: ``encode_meta`` / ``decode_meta``, the signed marker in a PR body.
+- ``meta``: ``encode_meta`` / ``decode_meta``, the signed marker in a PR body, and
+  ``refusal`` (why a verified marker may not be adopted for the PR it is in).
 - ``mapping``: which mapping rows a plan used, per change.
 - ``explain``: ``render_explain`` for ``/migrate explain``.
 - ``owners``: ``reviewers_for(snapshot, changed, org=...)`` from CODEOWNERS or catalog-info.

@@ -9,7 +9,7 @@ from bot.campaign import Campaign, spec_hash
 from bot.campaigns.commands import COMMANDS, Context
 from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, commit_url
 from bot.campaigns.mapping import applied_rows, tables_changed
-from bot.campaigns.meta import PrMeta, encode_meta
+from bot.campaigns.meta import MarkerKeys, PrMeta, encode_meta
 from bot.engine.plan import RepoPlan
 from bot.rendering import render
 
@@ -57,6 +57,8 @@ class PullRequestTarget:
     base_sha: str
     issue: IssueRef
     web_base: str  # e.g. https://github.com, or a GitHub Enterprise Server host
+    number: int | None = None
+    """The PR's number once GitHub assigned it: the marker signs it then (``meta``)."""
 
 
 def protected_files(plan: RepoPlan, web_base: str, repo: str, ref: str) -> list[dict[str, object]]:
@@ -88,10 +90,10 @@ def pr_body(
     plan: RepoPlan,
     target: PullRequestTarget,
     *,
-    key: bytes,
+    keys: MarkerKeys,
     agent: AgentMigration | None = None,
 ) -> str:
-    """The PR description; ``key`` signs its metadata marker (see ``bot.campaigns.meta``).
+    """The PR description; ``keys`` sign its metadata marker (see ``bot.campaigns.meta``).
 
     ``agent`` marks the guardrails of the files the agent migrated as done, so
     the description keeps matching the branch after the agent's commit.
@@ -125,6 +127,9 @@ def pr_body(
         spec_hash=spec_hash(campaign),
         base_sha=target.base_sha,
         issue=str(target.issue),
+        repo=target.repo,
+        branch=branch,
+        pr=target.number,
     )
     body = partial(
         render,
@@ -149,7 +154,7 @@ def pr_body(
         commands=COMMANDS[Context.PR],
         issue=str(target.issue),
         issue_url=target.issue.url(target.web_base),
-        meta=encode_meta(meta, key=key),
+        meta=encode_meta(meta, keys=keys),
         agent=agent,
         agent_url=(
             commit_url(target.web_base, target.repo, agent.commit_sha)

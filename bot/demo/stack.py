@@ -7,6 +7,7 @@ Godwit's GitHub URL pointing at the sandbox, embedded SQLite for state and queue
 
 from __future__ import annotations
 
+import secrets
 import socket
 import threading
 import time
@@ -65,6 +66,7 @@ def demo_settings(
         app_id=app.app_id,
         private_key=SecretStr(app.private_key_pem),
         webhook_secret=SecretStr(app.webhook_secret),
+        marker_key=SecretStr(secrets.token_hex(32)),
         github_url=github_url,
         database_url=f"sqlite:///{workdir / 'godwit.db'}",
         queue_url=f"sqlite:///{workdir / 'godwit-queue.db'}",

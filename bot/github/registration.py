@@ -27,6 +27,9 @@ from bot.github.manifest import AppCredentials, load_manifest, manifest_json, ne
 from bot.rendering import render
 
 PRIVATE_FILE_MODE = 0o600
+MARKER_KEY_VARIABLE = "GODWIT_MARKER_KEY"
+MARKER_KEY_BYTES = 32
+"""A fresh marker key is this many random bytes, written as hex."""
 
 
 class RegistrationServer:
@@ -143,7 +146,8 @@ def save_credentials(credentials: AppCredentials, env_path: Path) -> Path:
 
     Other entries of an existing ``.env`` are kept. An inline
     ``GODWIT_PRIVATE_KEY`` left from an earlier App is removed: it would win
-    over the new key file.
+    over the new key file. A ``GODWIT_MARKER_KEY`` is generated when there is
+    none, and an existing one is kept: the PRs it signed must keep verifying.
     """
     env_path = env_path.resolve()
     key_path = env_path.with_name(f"{credentials.slug}.private-key.pem")
@@ -154,4 +158,6 @@ def save_credentials(credentials: AppCredentials, env_path: Path) -> Path:
         dotenv.unset_key(env_path, "GODWIT_PRIVATE_KEY")
     for key, value in credentials.env_values(key_path).items():
         dotenv.set_key(env_path, key, value)
+    if not dotenv.dotenv_values(env_path).get(MARKER_KEY_VARIABLE):
+        dotenv.set_key(env_path, MARKER_KEY_VARIABLE, secrets.token_hex(MARKER_KEY_BYTES))
     return key_path

@@ -255,6 +255,17 @@ def create_review_comment(
         return comment
 
 
+def find_review_comment(world: World, repo: Repo, comment_id: int) -> ReviewComment:
+    """A line comment by id within ``repo``; another repository's id is not found, as on GitHub."""
+    found = world.state.review_comment_index.get(comment_id)
+    if found is None or found[0] is not repo or found[1].pull is None:
+        raise not_found()
+    comment = next((c for c in found[1].pull.review_comments if c.id == comment_id), None)
+    if comment is None:
+        raise not_found()
+    return comment
+
+
 def reply_to_review_comment(
     world: World, repo: Repo, issue: Issue, author: Account, comment_id: int, body: str
 ) -> ReviewComment:

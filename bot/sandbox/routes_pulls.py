@@ -17,6 +17,7 @@ from bot.sandbox.deps import (
     require,
 )
 from bot.sandbox.errors import invalid_field
+from bot.sandbox.routes_issues import ReactionIn
 from bot.sandbox.state import Installation, Issue, Repo
 
 router = APIRouter(route_class=LockedRoute)
@@ -285,6 +286,22 @@ def reply_to_review_comment(
         sandbox, repo, issue, installation.app.bot, comment_id, body.body
     )
     return ok(sandbox.issue_shapes.review_comment(repo, issue, comment), 201)
+
+
+@router.post(PULLS + "/comments/{comment_id}/reactions")
+def react_to_review_comment(
+    comment_id: int,
+    body: ReactionIn,
+    repo: RepoDep,
+    installation: InstallationDep,
+    sandbox: SandboxDep,
+) -> JSONResponse:
+    """201 with the new reaction, 200 with the existing one, as for conversation comments."""
+    comment = ops_pulls.find_review_comment(sandbox, repo, comment_id)
+    count = len(comment.reactions)
+    reaction = ops_issues.react(sandbox, comment.reactions, body.content, installation.app.bot)
+    status = 201 if len(comment.reactions) > count else 200
+    return ok(sandbox.issue_shapes.reaction(reaction), status)
 
 
 class ReviewersIn(BaseModel):

@@ -308,7 +308,7 @@ class IssueShapes:
                 "html": {"href": html},
                 "pull_request": {"href": pull_url},
             },
-            "reactions": self.reaction_rollup(url, []),
+            "reactions": self.reaction_rollup(url, comment.reactions),
             "start_line": None,
             "original_start_line": None,
             "start_side": None,

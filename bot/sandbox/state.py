@@ -122,6 +122,7 @@ class ReviewComment:
     in_reply_to: int | None
     created_at: datetime
     updated_at: datetime
+    reactions: list[Reaction] = field(default_factory=list)
 
 
 @dataclass

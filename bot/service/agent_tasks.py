@@ -45,6 +45,7 @@ from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.commands import Context, parse_command
 from bot.campaigns.events import Pushed
 from bot.campaigns.links import IssueRef
+from bot.campaigns.permissions import may_write
 from bot.campaigns.pr import AgentMigration, PullRequestTarget, branch_name, pr_body
 from bot.campaigns.states import PrStatus
 from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT
@@ -75,7 +76,6 @@ logger = logging.getLogger(__name__)
 
 MAX_FIX_ATTEMPTS = 2
 """Fix attempts per head commit: a third failure on the same commit goes to the owners."""
-WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 CHECKS_MARKER = "<!-- godwit:agent-checks -->"
 _COMMENT_SYNTAXES = (SQL_COMMENT, SCALA_COMMENT, JINJA_COMMENT)
 
@@ -173,7 +173,7 @@ def on_review(services: AppServices, session: Session, request: ReviewRequest) -
     if task_exists(session, request.repo, request.key):
         return True
     ops = services.ops(session, request.installation_id)
-    if ops.permission(request.repo, request.author) not in WRITE_PERMISSIONS:
+    if not may_write(ops.permission(request.repo, request.author)):
         return False
     AgentRun(services, session, ops, campaign, target, spec_of(campaign)).review(request)
     return True
@@ -353,8 +353,9 @@ class AgentRun:
             self.target.base_sha,
             IssueRef(self.campaign.repo, self.campaign.issue_number),
             self.services.web_base,
+            number=self.pr_number,
         )
-        body = pr_body(self.spec, plan, where, key=self.services.meta_key, agent=agent)
+        body = pr_body(self.spec, plan, where, keys=self.services.marker_keys, agent=agent)
         PullRequestOps(self.ops).update_body(self.target.repo, self.pr_number, body)
 
     def _answer(self, request: ReviewRequest, reply: str) -> None:

@@ -18,7 +18,12 @@ from bot.campaigns.commands import Command, CommandError, Context, parse_command
 from bot.campaigns.dashboard import END, START
 from bot.campaigns.events import Excluded, Included
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
-from bot.campaigns.permissions import Decision, may_command, render_refusal
+from bot.campaigns.permissions import (
+    GROWING_COMMANDS,
+    Decision,
+    render_refusal,
+    render_unauthorised,
+)
 from bot.campaigns.residual import Waiver, WaiverError, add_waiver
 from bot.campaigns.scope import apply_scope_command
 from bot.rendering import render
@@ -43,6 +48,7 @@ from bot.store.residual import residual_of_target, store_waivers, waivers_of
 if TYPE_CHECKING:
     from bot.service.context import AppServices
 
+AUTHOR_REFUSED_MARKER = "<!-- godwit:author-refused -->"
 HELP_MARKER = "<!-- godwit:help -->"
 STATUS_MARKER = "<!-- godwit:status -->"
 
@@ -69,11 +75,18 @@ def on_issue_comment(services: AppServices, session: Session, comment: IssueComm
     if comment.author_is_bot or comment.author.lower() == services.bot_login.lower():
         return True
     ops = services.ops(session, comment.installation_id)
-    decision = _decide(ops, campaign, comment)
+    authority = services.authority(ops)
+    decision = authority.command(comment.repo, comment.author, comment.author_is_bot, on_issue=True)
     name = parsed.name if isinstance(parsed, Command) else "help"
+    # The campaign runs its author's YAML: what grows it needs that author's right, now.
+    stale_author = (
+        decision is Decision.ACCEPT
+        and name in GROWING_COMMANDS
+        and not authority.runs_campaign(campaign.repo, campaign.author)
+    )
     add_audit_entry(
         session,
-        action=f"command.{decision.value}",
+        action=f"command.{Decision.REFUSE.value if stale_author else decision.value}",
         installation_id=comment.installation_id,
         repo=comment.repo,
         target_number=comment.issue_number,
@@ -82,25 +95,21 @@ def on_issue_comment(services: AppServices, session: Session, comment: IssueComm
     if decision is Decision.IGNORE:
         return True
     if decision is Decision.REFUSE:
-        refusal = render_refusal(comment.author, f"/migrate {name}", campaign.author or "")
+        refusal = render_refusal(comment.author, f"/migrate {name}", on_issue=True)
         ops.comment(comment.repo, comment.issue_number, refusal)
         return True
-    ops.react(comment.repo, comment.issue_number, comment.comment_id)
+    if stale_author:
+        text = render_unauthorised(
+            campaign.author, campaign.repo, marker=AUTHOR_REFUSED_MARKER, command=name
+        )
+        ops.comment(comment.repo, comment.issue_number, text)
+        return True
+    ops.acknowledge(comment.repo, comment.issue_number, comment.comment_id)
     if isinstance(parsed, CommandError):
         ops.upsert_comment(comment.repo, comment.issue_number, HELP_MARKER, parsed.render())
         return True
     IssueCommandRun(services, session, ops, campaign, comment).run(parsed)
     return True
-
-
-def _decide(ops: GitHubOps, campaign: Campaign, comment: IssueComment) -> Decision:
-    """Ask GitHub for the author's permission only when being the issue's author is not enough."""
-    author = campaign.author or ""
-    quick = may_command(comment.author, author, None, comment.author_is_bot)
-    if quick is not Decision.REFUSE:
-        return quick
-    permission = ops.permission(comment.repo, comment.author)
-    return may_command(comment.author, author, permission, comment.author_is_bot)
 
 
 @dataclass(frozen=True)

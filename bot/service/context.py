@@ -16,8 +16,11 @@ from huey import Huey
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.agent import AgentSettings
+from bot.campaigns.meta import MarkerKeys
+from bot.campaigns.permissions import campaign_authors
 from bot.github.auth import GitHubApp
 from bot.github.client import web_url
+from bot.service.authority import Authority
 from bot.service.github_ops import GitHubOps
 from bot.settings import MAX_REPO_BYTES
 
@@ -43,7 +46,7 @@ class AppServices:
         github: GitHubApp,
         sessions: sessionmaker[Session],
         huey: Huey,
-        meta_key: bytes,
+        marker_keys: MarkerKeys,
         web_base: str,
         lock_ttl_seconds: float = 900.0,
         stale_days: int = DEFAULT_STALE_DAYS,
@@ -51,6 +54,7 @@ class AppServices:
         clock: Callable[[], datetime] = utc_now,
         agent: AgentSettings | None = None,
         max_repo_bytes: int = MAX_REPO_BYTES,
+        campaign_authors: frozenset[str] = frozenset(),
     ) -> None:
         # Imported here: the jobs run flows that take ``AppServices`` themselves.
         from bot.service.jobs import CampaignJobs
@@ -58,7 +62,8 @@ class AppServices:
         self.github = github
         self.sessions = sessions
         self.huey = huey
-        self.meta_key = meta_key
+        self.marker_keys = marker_keys
+        """Sign and verify the metadata marker of Godwit's PRs (``bot.campaigns.meta``)."""
         self.web_base = web_base.rstrip("/")
         self.lock_ttl_seconds = lock_ttl_seconds
         self.stale_days = stale_days
@@ -68,6 +73,8 @@ class AppServices:
         """Text read from one repository at most (``GODWIT_MAX_REPO_BYTES``)."""
         self.agent = agent or AgentSettings()
         """The coding agent's settings; without an API key the agent is off."""
+        self.campaign_authors = campaign_authors
+        """Lowercase logins the operators allow to run campaigns (``GODWIT_CAMPAIGN_AUTHORS``)."""
         self._bot_login: str | None = None
         self._bot_login_lock = threading.Lock()
         self.jobs: CampaignJobs = CampaignJobs(self)
@@ -76,22 +83,27 @@ class AppServices:
     def from_settings(
         cls, settings: Settings, *, sessions: sessionmaker[Session], huey: Huey
     ) -> AppServices:
-        """The PR metadata marker is signed with the webhook secret, which only the App holds."""
+        """Build the services from ``godwit serve``/``worker``/``reconcile`` settings."""
         return cls(
             github=GitHubApp.from_settings(settings),
             sessions=sessions,
             huey=huey,
-            meta_key=settings.webhook_secret.get_secret_value().encode(),
+            marker_keys=settings.marker_keys(),
             web_base=web_url(settings.github_url),
             lock_ttl_seconds=settings.lock_ttl_seconds,
             stale_days=settings.stale_days,
             dashboard_delay=settings.dashboard_delay,
             agent=settings.agent_settings(),
             max_repo_bytes=settings.max_repo_bytes,
+            campaign_authors=campaign_authors(settings.campaign_authors),
         )
 
     def now(self) -> datetime:
         return self._clock()
+
+    def authority(self, ops: GitHubOps) -> Authority:
+        """Permission decisions acting as ``ops``; make one per piece of work (it remembers)."""
+        return Authority(ops, self.campaign_authors)
 
     def ops(self, session: Session, installation_id: int) -> GitHubOps:
         """Act as ``installation_id``, auditing in ``session``."""

@@ -9,17 +9,21 @@ campaign YAML in the same body.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from githubkit.exception import RequestFailed
+from githubkit.exception import GitHubException, RequestFailed
 from githubkit_schemas.latest.models import IssueComment, PullRequestSimple
 from sqlalchemy.orm import Session
 
 from bot.campaigns.dashboard import replace_dashboard
 from bot.github.client import AnyGitHub
+from bot.github.retry import RescheduleJob
 from bot.store.audit import add_audit_entry
+
+logger = logging.getLogger(__name__)
 
 Reaction = Literal["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]
 
@@ -54,6 +58,14 @@ class GitHubOps:
 
     def find_own_comment(self, repo: str, number: int, marker: str) -> tuple[int, str] | None:
         """The id and body of the App's comment carrying ``marker``, if there is one."""
+        return self.find_own_comments(repo, number, (marker,)).get(marker)
+
+    def find_own_comments(
+        self, repo: str, number: int, markers: Iterable[str]
+    ) -> dict[str, tuple[int, str]]:
+        """The App's first comment carrying each of ``markers``, read in one listing."""
+        wanted = tuple(markers)
+        found: dict[str, tuple[int, str]] = {}
         owner, name = split_repo(repo)
         comments: Iterable[IssueComment] = self.gh.rest.paginate(
             self.gh.rest.issues.list_comments,
@@ -65,9 +77,14 @@ class GitHubOps:
         for comment in comments:
             author = comment.user.login if comment.user else ""
             body = comment.body if isinstance(comment.body, str) else ""
-            if author.lower() == self.bot_login.lower() and marker in body:
-                return comment.id, body
-        return None
+            if author.lower() != self.bot_login.lower():
+                continue
+            for marker in wanted:
+                if marker in body and marker not in found:
+                    found[marker] = (comment.id, body)
+            if len(found) == len(wanted):
+                break
+        return found
 
     def upsert_comment(
         self, repo: str, number: int, marker: str, body: str, *, known_id: int | None = None
@@ -106,10 +123,45 @@ class GitHubOps:
         self._audit("comment.created", repo, number, posted.html_url)
         return posted.id
 
-    def react(self, repo: str, number: int, comment_id: int, content: Reaction = "+1") -> None:
+    def react(
+        self,
+        repo: str,
+        number: int,
+        comment_id: int,
+        content: Reaction = "+1",
+        *,
+        review_comment: bool = False,
+    ) -> None:
+        """React to a comment in the conversation, or to a line comment of a review."""
         owner, name = split_repo(repo)
-        self.gh.rest.reactions.create_for_issue_comment(owner, name, comment_id, content=content)
+        if review_comment:
+            self.gh.rest.reactions.create_for_pull_request_review_comment(
+                owner, name, comment_id, content=content
+            )
+        else:
+            self.gh.rest.reactions.create_for_issue_comment(
+                owner, name, comment_id, content=content
+            )
         self._audit(f"reaction.{content}", repo, number)
+
+    def acknowledge(
+        self, repo: str, number: int, comment_id: int, *, review_comment: bool = False
+    ) -> bool:
+        """The 👍 on an accepted command; False, logged and audited, when GitHub refused it.
+
+        The reaction is a courtesy: the command was accepted and runs whether or
+        not GitHub takes the reaction, so no failure here (an error, a refusal, a
+        long rate-limit wait) may stop it.
+        """
+        try:
+            self.react(repo, number, comment_id, review_comment=review_comment)
+        except (GitHubException, RescheduleJob) as error:
+            logger.warning(
+                "could not react to comment %s on %s#%s: %s", comment_id, repo, number, error
+            )
+            self._audit("reaction.failed", repo, number)
+            return False
+        return True
 
     def update_dashboard(self, repo: str, number: int, dashboard: str) -> bool:
         """Put ``dashboard`` into the issue body as it is now; False when it was already there."""

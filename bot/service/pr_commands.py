@@ -27,7 +27,7 @@ from bot.campaigns.commands import (
 from bot.campaigns.events import Event, Excluded, Planned, PrClosed, Pushed
 from bot.campaigns.explain import render_explain
 from bot.campaigns.links import IssueRef
-from bot.campaigns.permissions import Decision, may_command, render_refusal
+from bot.campaigns.permissions import Decision, render_refusal
 from bot.campaigns.pr import PullRequestTarget, branch_name, commit_message, pr_body
 from bot.campaigns.states import OPEN
 from bot.campaigns.states import Target as TargetFacts
@@ -101,7 +101,10 @@ def on_pr_comment(services: AppServices, session: Session, comment: PrComment) -
     if target is None or campaign is None:
         return False
     ops = services.ops(session, comment.installation_id)
-    decision = _decide(ops, campaign, comment)
+    # Only write access to this PR's repository counts: not having written the campaign.
+    decision = services.authority(ops).command(
+        comment.repo, comment.author, comment.author_is_bot, on_issue=False
+    )
     if decision is Decision.IGNORE:
         return True
     written = f"{PREFIX} {parsed.name}" if isinstance(parsed, Command) else PREFIX
@@ -111,36 +114,20 @@ def on_pr_comment(services: AppServices, session: Session, comment: PrComment) -
         installation_id=comment.installation_id,
         repo=comment.repo,
         target_number=comment.pr_number,
-        detail=comment.body.strip().splitlines()[0],
+        detail=comment.body.strip().splitlines()[0][:200],
     )
     if decision is Decision.REFUSE:
-        refusal = render_refusal(comment.author, written, campaign.author or "")
+        refusal = render_refusal(comment.author, written, on_issue=False)
         ops.comment(comment.repo, comment.pr_number, refusal)
         return True
-    _acknowledge(ops, comment)
+    ops.acknowledge(
+        comment.repo, comment.pr_number, comment.comment_id, review_comment=comment.on_review
+    )
     if isinstance(parsed, CommandError):
         ops.upsert_comment(comment.repo, comment.pr_number, HELP_MARKER, parsed.render())
         return True
     PrCommandRun(services, session, ops, campaign, target, comment).run(parsed)
     return True
-
-
-def _decide(ops: GitHubOps, campaign: Campaign, comment: PrComment) -> Decision:
-    author = campaign.author or ""
-    quick = may_command(comment.author, author, None, comment.author_is_bot)
-    if quick is not Decision.REFUSE:
-        return quick
-    permission = ops.permission(comment.repo, comment.author)
-    return may_command(comment.author, author, permission, comment.author_is_bot)
-
-
-def _acknowledge(ops: GitHubOps, comment: PrComment) -> None:
-    if comment.on_review:
-        PullRequestOps(ops).react_to_review_comment(
-            comment.repo, comment.pr_number, comment.comment_id
-        )
-    else:
-        ops.react(comment.repo, comment.pr_number, comment.comment_id)
 
 
 @dataclass(frozen=True)
@@ -238,8 +225,10 @@ class PrCommandRun:
         except BranchMovedError as moved:
             self.say("human_commits", command=command, head=moved.actual or "", godwit_head=ours)
             return
-        where = PullRequestTarget(repo, base_sha, self.issue, self.services.web_base)
-        body = pr_body(self.spec, plan, where, key=self.services.meta_key)
+        where = PullRequestTarget(
+            repo, base_sha, self.issue, self.services.web_base, number=pr.number
+        )
+        body = pr_body(self.spec, plan, where, keys=self.services.marker_keys)
         PullRequestOps(self.ops).update_body(repo, pr.number, body)
         self.target.base_sha = base_sha
         self.target.spec_hash = self.campaign.spec_hash

@@ -46,10 +46,3 @@ class PullRequestOps:
                 raise
             return
         self._audit("branch.deleted", repo, None)
-
-    def react_to_review_comment(self, repo: str, number: int, comment_id: int) -> None:
-        owner, name = split_repo(repo)
-        self.ops.gh.rest.reactions.create_for_pull_request_review_comment(
-            owner, name, comment_id, content="+1"
-        )
-        self._audit("reaction.+1", repo, number)

@@ -256,7 +256,7 @@ def _create(
         target.repo, proposal.snapshot.commit_sha, proposal.issue, services.web_base
     )
     pull = create_pull(
-        ops, proposal, pr_body(proposal.spec, proposal.plan, where, key=services.meta_key)
+        ops, proposal, pr_body(proposal.spec, proposal.plan, where, keys=services.marker_keys)
     )
     _audit_pull(session, campaign, target, "pull_request.created", pull)
     return pull

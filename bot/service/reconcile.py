@@ -29,11 +29,12 @@ from bot.campaign import CampaignError, campaign_from_markdown, spec_hash
 from bot.campaigns.commands import Command, Context, parse_command
 from bot.campaigns.events import Event, Excluded, Included, PrOpened, Pushed, ReviewRequested
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
-from bot.campaigns.meta import PrMeta, decode_meta
-from bot.campaigns.permissions import Decision, may_command
+from bot.campaigns.meta import FoundPull, PrMeta, decode_meta, refusal
+from bot.campaigns.permissions import Decision
 from bot.campaigns.pr import LABEL, branch_name
 from bot.campaigns.scope import apply_scope_command, in_scope
 from bot.github.client import AnyGitHub
+from bot.service.authority import Authority
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.discovery import (
@@ -60,6 +61,8 @@ class ReconcileReport:
     campaigns: list[str] = field(default_factory=list)  # owner/repo#number
     pull_requests: list[str] = field(default_factory=list)  # owner/repo#number
     skipped_issues: list[str] = field(default_factory=list)  # labelled, but not valid YAML
+    refused_issues: list[str] = field(default_factory=list)  # its author may not run campaigns
+    unadopted: list[str] = field(default_factory=list)  # "owner/repo#number: why"
 
 
 def reconcile(services: AppServices, installation_ids: Iterable[int]) -> ReconcileReport:
@@ -93,6 +96,10 @@ class _Installation:
     session: Session
     ops: GitHubOps
     report: ReconcileReport
+    authority: Authority = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.authority = self.services.authority(self.ops)
 
     @property
     def gh(self) -> AnyGitHub:
@@ -126,6 +133,11 @@ class _Installation:
             self.report.skipped_issues.append(f"{repo}#{issue.number}")
             return
         author = issue.user.login if issue.user is not None else None
+        bot = issue.user is not None and issue.user.type == "Bot"
+        if not self.authority.runs_campaign(repo, author, bot=bot):
+            # Not rebuilt (nor discovered) for an author Godwit would refuse today.
+            self.report.refused_issues.append(f"{repo}#{issue.number}")
+            return
         campaign, _ = save_campaign(
             self.session,
             installation_id=self.ops.installation_id,
@@ -138,7 +150,7 @@ class _Installation:
             state=CampaignState.DISCOVERING.value,
         )
         self.report.campaigns.append(f"{repo}#{issue.number}")
-        accepted = self._accepted_commands(repo, issue, author or "")
+        accepted = self._accepted_commands(repo, issue)
         commands = [item.command for item in accepted]
         # Discovery ran before the scope commands; they are replayed on its targets.
         campaign.overrides = {}
@@ -181,8 +193,8 @@ class _Installation:
             )
             record_events(target, [event])
 
-    def _accepted_commands(self, repo: str, issue: Issue, author: str) -> list[_Accepted]:
-        """The issue's commands in order, from the people Godwit obeys (as it did then)."""
+    def _accepted_commands(self, repo: str, issue: Issue) -> list[_Accepted]:
+        """The issue's commands in order, from the people Godwit obeys (as it would now)."""
         owner, name = split_repo(repo)
         comments: list[IssueComment] = list(
             self.gh.rest.paginate(
@@ -193,25 +205,26 @@ class _Installation:
                 per_page=100,
             )
         )
-        permissions: dict[str, str | None] = {}
         accepted: list[_Accepted] = []
         for comment in comments:
             parsed = parse_command(comment.body or "", Context.ISSUE)
             if not isinstance(parsed, Command) or comment.user is None:
                 continue
             login = comment.user.login
-            is_bot = comment.user.type == "Bot"
-            decision = may_command(login, author, None, is_bot)
-            if decision is Decision.REFUSE:
-                if login not in permissions:
-                    permissions[login] = self.ops.permission(repo, login)
-                decision = may_command(login, author, permissions[login], is_bot)
+            decision = self.authority.command(
+                repo, login, comment.user.type == "Bot", on_issue=True
+            )
             if decision is Decision.ACCEPT:
                 accepted.append(_Accepted(parsed, login, comment.created_at))
         return accepted
 
     def _pull_requests(self, campaign: Campaign, repo: str, issue: Issue, branch: str) -> None:
-        """The newest PR in ``repo`` whose signed marker names this campaign and issue."""
+        """The newest PR in ``repo`` that Godwit opened for this campaign, by its signed marker.
+
+        A labelled PR whose marker does not verify, or verifies but was not opened
+        by the App in this repository on this branch (``bot.campaigns.meta.refusal``),
+        is reported and left alone.
+        """
         spec_id = campaign.campaign_id
         found: list[tuple[PullRequest, PrMeta]] = []
         owner, name = split_repo(repo)
@@ -219,12 +232,21 @@ class _Installation:
             if not labelled.pull_request:
                 continue
             pr = self.gh.rest.pulls.get(owner, name, labelled.number).parsed_data
-            meta = decode_meta(pr.body or "", key=self.services.meta_key)
-            if meta is None or meta.campaign != spec_id:
-                continue
-            if meta.issue.lower() != f"{campaign.repo}#{issue.number}".lower():
-                continue
-            if pr.head.ref != branch:
+            meta = decode_meta(pr.body or "", keys=self.services.marker_keys)
+            why = (
+                "no marker Godwit signed"
+                if meta is None
+                else refusal(
+                    meta,
+                    _found_pull(repo, pr),
+                    bot_login=self.services.bot_login,
+                    campaign=spec_id,
+                    issue=f"{campaign.repo}#{issue.number}",
+                    branch=branch,
+                )
+            )
+            if meta is None or why is not None:
+                self.report.unadopted.append(f"{repo}#{pr.number}: {why}")
                 continue
             found.append((pr, meta))
         if not found:
@@ -286,6 +308,18 @@ class _Installation:
         users += [f"{owner}/{team.slug}" for team in pr.requested_teams or []]
         users += [review.user.login for review in reviews if review.user is not None]
         return [ReviewRequested(pr.created_at, user) for user in dict.fromkeys(users)]
+
+
+def _found_pull(repo: str, pr: PullRequest) -> FoundPull:
+    head_repo = pr.head.repo.full_name if pr.head.repo is not None else None
+    return FoundPull(
+        repo=repo,
+        number=pr.number,
+        head_ref=pr.head.ref,
+        head_repo=head_repo,
+        author=pr.user.login if pr.user is not None else None,
+        author_type=pr.user.type if pr.user is not None else None,
+    )
 
 
 def _commit_time(signature: object, default: datetime) -> datetime:

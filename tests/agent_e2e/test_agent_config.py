@@ -21,6 +21,8 @@ CAMPAIGN_TEXT = (EXAMPLE / "campaign.yml").read_text(encoding="utf-8")
 AGENT_KEY = "agent:\n  migrate_guardrails: true\n"
 SCIO = EXAMPLE / "repos" / "acme-scio-pipelines"
 
+MARKER_KEY = "mk-3a9b8c7d6e5f40312a1b0c9d8e7f6a5b"
+
 
 @pytest.mark.parametrize(
     ("addition", "error"),
@@ -55,7 +57,10 @@ def test_agent_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
     }.items():
         monkeypatch.setenv(name, value)
     settings = Settings(
-        app_id=7, private_key=SecretStr("-----BEGIN KEY-----"), webhook_secret=SecretStr("s3cr3t-x")
+        app_id=7,
+        private_key=SecretStr("-----BEGIN KEY-----"),
+        webhook_secret=SecretStr("s3cr3t-x"),
+        marker_key=SecretStr(MARKER_KEY),
     )
     agent = settings.agent_settings()
     assert agent.enabled
@@ -66,13 +71,21 @@ def test_agent_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
         "1h",
     )
     assert (agent.max_turns, agent.max_tasks_per_pr_per_hour) == (9, 2)
-    assert set(agent.secrets()) == {"sk-ant-api03-env-1f2e", "s3cr3t-x", "-----BEGIN KEY-----"}
+    assert set(agent.secrets()) == {
+        "sk-ant-api03-env-1f2e",
+        "s3cr3t-x",
+        "-----BEGIN KEY-----",
+        MARKER_KEY,
+    }
 
 
 def test_without_a_key_the_agent_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     settings = Settings(
-        app_id=7, private_key=SecretStr("pem"), webhook_secret=SecretStr("s3cr3t-x")
+        app_id=7,
+        private_key=SecretStr("pem"),
+        webhook_secret=SecretStr("s3cr3t-x"),
+        marker_key=SecretStr(MARKER_KEY),
     )
     assert not settings.agent_settings().enabled
 

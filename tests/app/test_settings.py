@@ -18,6 +18,7 @@ from bot.github.shared_pacing import RedisPacer
 from bot.service.context import AppServices
 from bot.settings import SettingsError, get_settings
 
+MARKER_KEY = "mk-7d1f0c2b9a8e4f6d5c3b2a1908f7e6d5"
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"
     "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
@@ -28,7 +29,16 @@ PEM = (
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
-    for name in ("APP_ID", "PRIVATE_KEY", "PRIVATE_KEY_PATH", "WEBHOOK_SECRET", "DATABASE_URL"):
+    for name in (
+        "APP_ID",
+        "PRIVATE_KEY",
+        "PRIVATE_KEY_PATH",
+        "WEBHOOK_SECRET",
+        "MARKER_KEY",
+        "MARKER_PREVIOUS_KEYS",
+        "CAMPAIGN_AUTHORS",
+        "DATABASE_URL",
+    ):
         monkeypatch.delenv(f"GODWIT_{name}", raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     get_settings.cache_clear()
@@ -40,13 +50,16 @@ def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 
 
 def configure_app(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
-    """The three values every App needs, and ``values``."""
+    """The four values every App needs, and ``values``."""
     configure(
         monkeypatch,
-        GODWIT_APP_ID="912233",
-        GODWIT_PRIVATE_KEY=PEM,
-        GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
-        **values,
+        **{
+            "GODWIT_APP_ID": "912233",
+            "GODWIT_PRIVATE_KEY": PEM,
+            "GODWIT_WEBHOOK_SECRET": "whsec-4f1c9e77b2d84a0e",
+            "GODWIT_MARKER_KEY": MARKER_KEY,
+            **values,
+        },
     )
 
 
@@ -80,6 +93,7 @@ def test_the_private_key_can_be_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path
         GODWIT_APP_ID="912233",
         GODWIT_PRIVATE_KEY_PATH=str(key),
         GODWIT_WEBHOOK_SECRET="whsec-4f1c9e77b2d84a0e",
+        GODWIT_MARKER_KEY=MARKER_KEY,
     )
 
     assert get_settings().private_key_pem() == PEM
@@ -117,7 +131,7 @@ def test_the_private_key_can_be_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path
 def test_missing_or_placeholder_values_are_named(
     monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], named: str
 ) -> None:
-    configure(monkeypatch, **environment)
+    configure(monkeypatch, GODWIT_MARKER_KEY=MARKER_KEY, **environment)
 
     with pytest.raises(SettingsError, match=named) as raised:
         get_settings()
@@ -133,6 +147,79 @@ def test_serve_refuses_to_start_without_its_secrets() -> None:
     assert result.exit_code == 2
     assert "GODWIT_WEBHOOK_SECRET" in result.output
     assert "GODWIT_APP_ID" in result.output
+
+
+def test_campaign_authors_and_marker_keys_reach_the_services(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    previous = (
+        "mk-previous-0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "mk-older-9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    )
+    configure_app(
+        monkeypatch,
+        GODWIT_CAMPAIGN_AUTHORS="Jane-Doe, release-bot[bot]  omar",
+        GODWIT_MARKER_PREVIOUS_KEYS=",".join(previous),
+    )
+
+    settings = get_settings()
+    services = AppServices.from_settings(
+        settings, sessions=sessionmaker(), huey=MemoryHuey("settings-test")
+    )
+
+    assert settings.campaign_authors == ("Jane-Doe", "release-bot[bot]", "omar")
+    assert services.campaign_authors == {"jane-doe", "release-bot[bot]", "omar"}
+    assert services.marker_keys.signing == MARKER_KEY.encode()
+    assert services.marker_keys.previous == tuple(key.encode() for key in previous)
+    shown = repr(settings) + str(settings) + repr(services.marker_keys)
+    assert all(secret not in shown for secret in (MARKER_KEY, *previous))
+    assert MARKER_KEY in settings.agent_settings().secrets()  # redacted from what the agent writes
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"GODWIT_MARKER_KEY": "changeme"}, "GODWIT_MARKER_KEY is a placeholder"),
+        ({"GODWIT_MARKER_KEY": "short-key"}, "GODWIT_MARKER_KEY is shorter than 32"),
+        (
+            {"GODWIT_MARKER_KEY": "whsec-4f1c9e77b2d84a0e-and-then-some"},
+            None,  # long enough and distinct: accepted
+        ),
+        (
+            {"GODWIT_WEBHOOK_SECRET": MARKER_KEY},
+            "GODWIT_MARKER_KEY must not be the webhook secret",
+        ),
+        (
+            {"GODWIT_MARKER_PREVIOUS_KEYS": MARKER_KEY},
+            "GODWIT_MARKER_PREVIOUS_KEYS lists the current marker key",
+        ),
+        ({"GODWIT_MARKER_PREVIOUS_KEYS": "old, "}, "GODWIT_MARKER_PREVIOUS_KEYS holds a key"),
+        (
+            {"GODWIT_MARKER_PREVIOUS_KEYS": ",".join([MARKER_KEY + str(i) for i in range(9)])},
+            "at most 8 keys",
+        ),
+        ({"GODWIT_CAMPAIGN_AUTHORS": "jane, not a/login"}, "GODWIT_CAMPAIGN_AUTHORS"),
+        ({"GODWIT_CAMPAIGN_AUTHORS": "-jane"}, "not github logins: '-jane'"),
+        ({"GODWIT_CAMPAIGN_AUTHORS": ",".join(f"u{i}" for i in range(1001))}, "at most 1000"),
+    ],
+)
+def test_marker_keys_and_campaign_authors_are_checked(
+    monkeypatch: pytest.MonkeyPatch, values: dict[str, str], problem: str | None
+) -> None:
+    configure_app(monkeypatch, **values)
+    if problem is None:
+        assert get_settings().marker_keys().signing == values["GODWIT_MARKER_KEY"].encode()
+        return
+    with pytest.raises(SettingsError) as raised:
+        get_settings()
+    assert problem in str(raised.value)
+
+
+def test_a_missing_marker_key_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    configure_app(monkeypatch)
+    monkeypatch.delenv("GODWIT_MARKER_KEY")
+    with pytest.raises(SettingsError, match="GODWIT_MARKER_KEY: field required"):
+        get_settings()
 
 
 def test_campaign_timings_reach_the_services(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.demo.world import LEAD
 from tests.campaign_e2e.conftest import World
 
 HELP = "<!-- godwit:help -->"
@@ -23,7 +22,7 @@ def test_people_without_write_access_are_refused_and_bots_ignored(world: World) 
     replies = world.bot_comments(number)[before:]
     assert [r.body.splitlines()[0] for r in replies] == [REFUSAL]
     assert "Thanks, @mallory!" in replies[0].body
-    assert f"campaign's author ({LEAD})" in replies[0].body
+    assert "Only people with write access to this repository" in replies[0].body
     assert world.reactions(number, refused) == []
     assert world.reactions(number, ignored) == []
     assert world.pulls() == []

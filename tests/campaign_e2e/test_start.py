@@ -30,7 +30,7 @@ def test_start_opens_one_labelled_reviewed_pull_request_per_repository(world: Wo
     assert bq.pull is not None
     assert (bq.pull.head_ref, bq.pull.base_ref) == (BRANCH, "main")
     assert bq.title == "Move consumers of plays_v1 to plays_v2 [godwit:plays-v2]"
-    meta = decode_meta(bq.body or "", key=world.stack.app.webhook_secret.encode())
+    meta = decode_meta(bq.body or "", keys=world.stack.settings.marker_keys())
     assert meta is not None
     assert (meta.campaign, meta.spec_hash, meta.issue) == (
         "plays-v2",
@@ -144,7 +144,7 @@ def test_a_default_branch_that_moved_after_discovery_is_read_again_and_planned_t
     )
     meta = decode_meta(
         world.sandbox.issue("acme/acme-bq-jobs", bq.number).body or "",
-        key=world.stack.app.webhook_secret.encode(),
+        keys=world.stack.settings.marker_keys(),
     )
     assert meta is not None
     assert meta.base_sha == moved

@@ -39,7 +39,7 @@ def services_on(
         github=GitHubApp.from_settings(settings),
         sessions=session_factory(create_engine_for(database)),
         huey=MemoryHuey(),  # jobs it queues are not run: the test reads the store
-        meta_key=settings.webhook_secret.get_secret_value().encode(),
+        marker_keys=settings.marker_keys(),
         web_base=web_url(settings.github_url),
         clock=clock,
     )

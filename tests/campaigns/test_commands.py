@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaigns.commands import Command, CommandError, Context, parse_command, render_help
+from bot.campaigns.commands import (
+    COMMANDS,
+    Command,
+    CommandError,
+    Context,
+    parse_command,
+    render_help,
+)
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
-from bot.campaigns.permissions import Decision, may_command, render_refusal
+from bot.campaigns.permissions import (
+    GROWING_COMMANDS,
+    Decision,
+    campaign_authors,
+    may_command,
+    may_run_campaign,
+    needs_permission,
+    render_refusal,
+    render_unauthorised,
+)
 
 ISSUE, PR = Context.ISSUE, Context.PR
+NOBODY: frozenset[str] = frozenset()
 
 
 @pytest.mark.parametrize(
@@ -168,34 +185,95 @@ def test_pr_help_lists_pr_commands_only() -> None:
 
 
 @pytest.mark.parametrize(
-    ("author", "issue_author", "permission", "is_bot", "expected"),
+    ("author", "permission", "is_bot", "authors", "expected"),
     [
-        ("jane", "jane", None, False, Decision.ACCEPT),
-        ("Jane", "jane", "read", False, Decision.ACCEPT),
-        ("omar", "jane", "write", False, Decision.ACCEPT),
-        ("omar", "jane", "maintain", False, Decision.ACCEPT),
-        ("omar", "jane", "admin", False, Decision.ACCEPT),
-        ("omar", "jane", "triage", False, Decision.REFUSE),
-        ("omar", "jane", "read", False, Decision.REFUSE),
-        ("omar", "jane", "none", False, Decision.REFUSE),
-        ("omar", "jane", None, False, Decision.REFUSE),
-        ("dependabot[bot]", "jane", "write", False, Decision.IGNORE),
-        ("godwit[bot]", "godwit[bot]", "admin", False, Decision.IGNORE),
-        ("ci-helper", "jane", "admin", True, Decision.IGNORE),
+        ("omar", "write", False, NOBODY, Decision.ACCEPT),
+        ("omar", "maintain", False, NOBODY, Decision.ACCEPT),
+        ("omar", "admin", False, NOBODY, Decision.ACCEPT),
+        ("Omar", "WRITE", False, NOBODY, Decision.ACCEPT),
+        ("omar", "triage", False, NOBODY, Decision.REFUSE),
+        ("omar", "read", False, NOBODY, Decision.REFUSE),
+        ("omar", "none", False, NOBODY, Decision.REFUSE),
+        ("omar", None, False, NOBODY, Decision.REFUSE),
+        # Having written the campaign counts for nothing: only the permission does.
+        ("jane", "read", False, NOBODY, Decision.REFUSE),
+        ("jane", None, False, frozenset({"jane"}), Decision.ACCEPT),
+        ("Jane", None, False, frozenset({"jane"}), Decision.ACCEPT),
+        ("omar", None, False, frozenset({"jane"}), Decision.REFUSE),
+        ("dependabot[bot]", "write", False, NOBODY, Decision.IGNORE),
+        ("godwit[bot]", "admin", False, frozenset({"godwit[bot]"}), Decision.IGNORE),
+        ("ci-helper", "admin", True, NOBODY, Decision.IGNORE),
     ],
 )
 def test_may_command(
-    author: str, issue_author: str, permission: str | None, is_bot: bool, expected: Decision
+    author: str, permission: str | None, is_bot: bool, authors: frozenset[str], expected: Decision
 ) -> None:
-    assert may_command(author, issue_author, permission, is_bot) is expected
+    assert may_command(author, is_bot, permission, authors) is expected
+
+
+@pytest.mark.parametrize(
+    ("author", "is_bot", "permission", "authors", "expected"),
+    [
+        ("jane", False, "write", NOBODY, True),
+        ("jane", False, "maintain", NOBODY, True),
+        ("jane", False, "admin", NOBODY, True),
+        ("jane", False, "triage", NOBODY, False),
+        ("jane", False, "read", NOBODY, False),
+        ("jane", False, "none", NOBODY, False),
+        ("jane", False, None, NOBODY, False),
+        ("jane", False, None, frozenset({"jane"}), True),
+        ("JANE", False, "none", frozenset({"jane"}), True),
+        ("jane", False, None, frozenset({"omar"}), False),
+        (None, False, "admin", NOBODY, False),
+        ("", False, "admin", NOBODY, False),
+        ("release[bot]", True, "write", NOBODY, False),
+        ("release[bot]", True, None, frozenset({"release[bot]"}), True),
+    ],
+)
+def test_may_run_campaign(
+    author: str | None,
+    is_bot: bool,
+    permission: str | None,
+    authors: frozenset[str],
+    expected: bool,
+) -> None:
+    assert may_run_campaign(author, is_bot, permission, authors) is expected
+
+
+def test_only_unlisted_people_are_worth_a_permission_request() -> None:
+    authors = campaign_authors([" Jane ", "", "omar"])
+    assert authors == {"jane", "omar"}
+    assert not needs_permission("JANE", False, authors)
+    assert not needs_permission("helper[bot]", True, authors)
+    assert not needs_permission(None, False, authors)
+    assert needs_permission("mallory", False, authors)
+
+
+def test_the_growing_commands_are_campaign_issue_commands() -> None:
+    assert set(COMMANDS[Context.ISSUE]) >= GROWING_COMMANDS
+    assert {"pause", "exclude", "cancel", "status", "help"}.isdisjoint(GROWING_COMMANDS)
 
 
 def test_refusal_is_polite_and_names_who_can() -> None:
-    text = render_refusal("omar", "/migrate start", "jane")
+    text = render_refusal("omar", "/migrate start", on_issue=True)
     assert text.startswith("<!-- godwit:refusal -->\nThanks, @omar!")
-    assert "(jane)" in text
-    assert "@jane" not in text
+    assert "write access to this repository" in text
+    assert "campaign authors" in text
     assert "`/migrate start`" in text
+    on_pr = render_refusal("omar", "/migrate skip", on_issue=False)
+    assert "campaign authors" not in on_pr
+    assert "campaign's author" not in on_pr
+
+
+def test_unauthorised_campaign_names_the_rule_and_who_wrote_it() -> None:
+    text = render_unauthorised("mallory", "acme/hub", marker="<!-- m -->")
+    assert text.startswith("<!-- m -->\nThanks for this campaign!")
+    assert "write access to `acme/hub`" in text
+    assert "(mallory)" in text
+    assert "@mallory" not in text
+    later = render_unauthorised("jane", "acme/hub", marker="<!-- m -->", command="start")
+    assert "did not run `/migrate start`" in later
+    assert "(jane) may no longer run campaigns" in later
 
 
 S = CampaignState

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from dataclasses import replace
 
 import pytest
 from campaigns_data import BASE_SHA, SNAPSHOT, WEB
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bot.campaign import Campaign, load_campaign, spec_hash
 from bot.campaigns.explain import render_explain
 from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, fence
 from bot.campaigns.mapping import MappingRow, applied_rows, hunks
-from bot.campaigns.meta import PrMeta, decode_meta, encode_meta
+from bot.campaigns.meta import MarkerKeys, PrMeta, decode_meta
 from bot.campaigns.pr import (
     AgentMigration,
     PullRequestTarget,
@@ -30,7 +25,7 @@ from bot.engine.model import VerificationIssue
 from bot.engine.plan import LocatedIssue, RepoPlan
 from bot.engine.planner import plan_repository
 
-KEY = b"webhook-secret-for-tests"
+KEYS = MarkerKeys(b"marker-key-for-tests")
 ISSUE = IssueRef("acme/campaigns", 7)
 TARGET = PullRequestTarget("acme/radio", BASE_SHA, ISSUE, WEB)
 OLD = "legacy-proj.music.plays_v1"
@@ -82,7 +77,7 @@ def test_the_plan_is_what_the_body_describes(plan: RepoPlan) -> None:
 
 
 def test_pr_body(campaign: Campaign, plan: RepoPlan) -> None:
-    body = pr_body(campaign, plan, TARGET, key=KEY)
+    body = pr_body(campaign, plan, TARGET, keys=KEYS)
     lines = body.splitlines()
     assert (
         "**[Move consumers of plays_v1 to plays_v2](https://github.com/acme/campaigns/issues/7)**"
@@ -109,12 +104,19 @@ def test_pr_body(campaign: Campaign, plan: RepoPlan) -> None:
     for command in ["rerun", "rebase", "skip", "explain", "help"]:
         assert any(line.startswith(f"- `/migrate {command}`:") for line in lines)
     assert "Guide: https://wiki.example.com/migrations/plays-v2" in body
-    assert decode_meta(body, key=KEY) == PrMeta(
+    assert decode_meta(body, keys=KEYS) == PrMeta(
         campaign="plays-v2",
         spec_hash=spec_hash(campaign),
         base_sha=BASE_SHA,
         issue="acme/campaigns#7",
+        repo="acme/radio",
+        branch="godwit/plays-v2",
+        pr=None,
     )
+    numbered = pr_body(campaign, plan, replace(TARGET, number=41), keys=KEYS)
+    meta = decode_meta(numbered, keys=KEYS)
+    assert meta is not None
+    assert meta.pr == 41
 
 
 def test_guardrails_the_agent_migrated_are_ticked_with_its_commit(
@@ -122,7 +124,7 @@ def test_guardrails_the_agent_migrated_are_ticked_with_its_commit(
 ) -> None:
     sha = "c0ffee" + "0" * 34
     migrated = AgentMigration(sha, frozenset({"jobs/premium.sql"}))
-    lines = pr_body(campaign, plan, TARGET, key=KEY, agent=migrated).splitlines()
+    lines = pr_body(campaign, plan, TARGET, keys=KEYS, agent=migrated).splitlines()
     assert (
         "- [x] [`jobs/premium.sql` line 3]"
         "(https://github.com/acme/radio/blob/godwit/plays-v2/jobs/premium.sql#L3): "
@@ -135,7 +137,7 @@ def test_guardrails_the_agent_migrated_are_ticked_with_its_commit(
         )
         for line in lines
     )
-    untouched = pr_body(campaign, plan, TARGET, key=KEY, agent=AgentMigration(sha, frozenset()))
+    untouched = pr_body(campaign, plan, TARGET, keys=KEYS, agent=AgentMigration(sha, frozenset()))
     assert "- [ ] [`jobs/premium.sql` line 3]" in untouched
     guardrails = lines.index("### Guardrails: your judgment is needed")
     verification = lines.index("### Verification")
@@ -156,64 +158,13 @@ def test_verification_failures_are_listed(campaign: Campaign, plan: RepoPlan) ->
     daily = plan.files[0]
     issue = LocatedIssue(VerificationIssue(40, "output columns changed: ms_played"), 2)
     failed = replace(plan, files=(replace(daily, verification=(issue,)), *plan.files[1:]))
-    lines = pr_body(campaign, failed, TARGET, key=KEY).splitlines()
+    lines = pr_body(campaign, failed, TARGET, keys=KEYS).splitlines()
     verification = lines.index("### Verification")
     assert lines[verification + 2].startswith("Godwit checked every rewrite")
     assert (
         f"- [`jobs/daily.sql` line 2](https://github.com/acme/radio/blob/{BASE_SHA}/jobs/daily.sql#L2)"
         ": output columns changed: ms_played"
     ) in lines
-
-
-META = PrMeta(campaign="plays-v2", spec_hash="ab" * 32, base_sha=BASE_SHA, issue="acme/campaigns#7")
-
-
-def test_meta_round_trip() -> None:
-    marker = encode_meta(META, key=KEY)
-    assert marker.startswith("<!-- godwit:meta {")
-    assert marker.endswith("} -->")
-    assert decode_meta(f"Some text\r\n\r\n{marker}\r\n", key=KEY) == META
-
-
-def _resigned(changes: dict[str, str], key: bytes) -> str:
-    marker = encode_meta(META, key=KEY)
-    data = json.loads(marker.removeprefix("<!-- godwit:meta ").removesuffix(" -->"))
-    data.update(changes)
-    return f"<!-- godwit:meta {json.dumps(data)} -->"
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "",
-        "no marker here",
-        encode_meta(META, key=b"another key"),
-        _resigned({"campaign": "other-campaign"}, KEY),
-        _resigned({"issue": "evil/repo#1"}, KEY),
-        _resigned({"sig": "0" * 64}, KEY),
-        encode_meta(META, key=KEY).replace('"sig":', '"signature":'),
-        encode_meta(META, key=KEY).replace("} -->", ',"extra":"x"} -->'),
-        encode_meta(META, key=KEY) + "\n" + encode_meta(META, key=KEY),
-        "<!-- godwit:meta {not json} -->",
-        "<!-- godwit:meta [1, 2] -->",
-        '<!-- godwit:meta {"campaign": ' + "[" * 900 + "]" * 900 + "} -->",
-        "<!-- godwit:meta " + '{"a":"' + "x" * 5000 + '"} -->',
-        encode_meta(META, key=KEY).replace(" -->", ""),
-    ],
-)
-def test_tampered_or_malformed_markers_are_rejected(body: str) -> None:
-    assert decode_meta(body, key=KEY) is None
-
-
-def test_markers_signed_with_the_key_still_validate_their_values() -> None:
-    bad = {"campaign": "plays-v2", "spec_hash": "nothex", "base_sha": BASE_SHA, "issue": "a/b#1"}
-    canonical = json.dumps(bad, sort_keys=True, separators=(",", ":")).encode()
-    signed = {**bad, "sig": hmac.new(KEY, canonical, hashlib.sha256).hexdigest()}
-    assert decode_meta(f"<!-- godwit:meta {json.dumps(signed)} -->", key=KEY) is None
-    good = {**bad, "spec_hash": "ab" * 32}
-    canonical = json.dumps(good, sort_keys=True, separators=(",", ":")).encode()
-    signed = {**good, "sig": hmac.new(KEY, canonical, hashlib.sha256).hexdigest()}
-    assert decode_meta(f"<!-- godwit:meta {json.dumps(signed)} -->", key=KEY) == PrMeta(**good)
 
 
 @pytest.mark.parametrize(
@@ -311,32 +262,17 @@ def test_explain_lists_each_guardrail_on_its_own_line(campaign: Campaign) -> Non
     assert "wildcard table legacy-proj.music.plays_v*" in items[1]
 
 
-def test_every_single_character_edit_of_the_marker_is_rejected() -> None:
-    marker = encode_meta(META, key=KEY)
-    start = marker.index("{")
-    for position in range(start, marker.index(" -->")):
-        replacement = "0" if marker[position] != "0" else "1"
-        edited = marker[:position] + replacement + marker[position + 1 :]
-        assert decode_meta(edited, key=KEY) is None, edited
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from('<!-{}":,[] godwitmeta0123456789abcdef#/\n'), max_size=300))
-def test_decoding_arbitrary_bodies_never_fails(body: str) -> None:
-    assert decode_meta(body, key=KEY) is None
-
-
 def test_long_bodies_stay_within_githubs_limit(campaign: Campaign, plan: RepoPlan) -> None:
     daily, premium = plan.files
     many = tuple(
         replace(daily, path=f"jobs/reporting/weekly_rollups/report_{i:04}.sql") for i in range(600)
     )
     long_plan = replace(plan, files=(*many, premium))
-    body = pr_body(campaign, long_plan, TARGET, key=KEY)
+    body = pr_body(campaign, long_plan, TARGET, keys=KEYS)
     assert len(body) <= MAX_BODY
     assert "And 501 more: see the **Files changed** tab." in body
     assert "`jobs/premium.sql` line 3](" in body  # every guardrail is still listed
-    assert decode_meta(body, key=KEY) is not None
+    assert decode_meta(body, keys=KEYS) is not None
 
     explain = render_explain(campaign, long_plan, repo="acme/radio", web_base=WEB)
     assert len(explain) <= MAX_BODY

@@ -14,13 +14,13 @@ from bot.campaigns.events import Planned, PrClosed, PrOpened, ReviewSubmitted, V
 from bot.campaigns.lifecycle import CampaignState, campaign_transition
 from bot.campaigns.links import IssueRef
 from bot.campaigns.messages import PlannedRepo, render_plan, render_summary
-from bot.campaigns.meta import decode_meta
+from bot.campaigns.meta import MarkerKeys, decode_meta
 from bot.campaigns.pr import PullRequestTarget, pr_body
 from bot.campaigns.residual import readiness
 from bot.campaigns.states import RepoState, Target, apply, campaign_done
 from bot.engine.planner import plan_repository
 
-KEY = b"k"
+KEYS = MarkerKeys(b"k")
 
 
 def test_campaign_from_issue_to_summary() -> None:
@@ -46,9 +46,9 @@ def test_campaign_from_issue_to_summary() -> None:
         campaign,
         plans["acme/radio"],
         PullRequestTarget("acme/radio", BASE_SHA, issue, WEB),
-        key=KEY,
+        keys=KEYS,
     )
-    meta = decode_meta(body_text, key=KEY)
+    meta = decode_meta(body_text, keys=KEYS)
     assert meta is not None
     assert meta.issue == "acme/campaigns#7"
 

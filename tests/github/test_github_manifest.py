@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -99,13 +100,28 @@ def test_credentials_go_to_private_files(tmp_path: Path) -> None:
     assert key_path == tmp_path / "godwit-acme.private-key.pem"
     assert key_path.read_text(encoding="utf-8") == PEM
     assert (mode(env_path), mode(key_path)) == (0o600, 0o600)
-    assert dotenv.dotenv_values(env_path) == {
+    saved = dotenv.dotenv_values(env_path)
+    marker_key = str(saved.pop("GODWIT_MARKER_KEY"))
+    assert saved == {
         "GODWIT_APP_ID": "812",
         "GODWIT_PRIVATE_KEY_PATH": str(key_path),
         "GODWIT_WEBHOOK_SECRET": "whs-9f2",
         "GODWIT_CLIENT_ID": "Iv23liGodwit",
         "GODWIT_CLIENT_SECRET": "c1s2",
     }
+    assert re.fullmatch(r"[0-9a-f]{64}", marker_key)
+
+
+def test_registering_again_keeps_the_marker_key(tmp_path: Path) -> None:
+    """Godwit's PRs carry markers signed with it: a new key would orphan them."""
+    env_path = tmp_path / ".env"
+    save_credentials(CREDENTIALS, env_path)
+    first = dotenv.dotenv_values(env_path)["GODWIT_MARKER_KEY"]
+    save_credentials(CREDENTIALS, env_path)
+    assert dotenv.dotenv_values(env_path)["GODWIT_MARKER_KEY"] == first
+    other = tmp_path / "other.env"
+    save_credentials(CREDENTIALS, other)
+    assert dotenv.dotenv_values(other)["GODWIT_MARKER_KEY"] != first
 
 
 def test_existing_env_keeps_other_keys_and_loses_a_stale_inline_key(tmp_path: Path) -> None:

@@ -129,6 +129,20 @@ def test_every_endpoint_parses_with_githubkit(world: SandboxEnv) -> None:
         data={"body": "and here", "path": "new.txt", "line": 1, "commit_id": commit.sha},
     ).parsed_data
     assert (inline.path, inline.line) == ("new.txt", 1)
+    liked = gh.rest.reactions.create_for_pull_request_review_comment(
+        org, repo, inline.id, content="+1"
+    )
+    again = gh.rest.reactions.create_for_pull_request_review_comment(
+        org, repo, inline.id, content="+1"
+    )
+    assert (liked.status_code, again.status_code) == (201, 200)
+    assert liked.parsed_data.id == again.parsed_data.id
+    assert liked.parsed_data.user is not None
+    assert liked.parsed_data.user.login == "godwit[bot]"
+    relisted = gh.rest.pulls.list_review_comments(org, repo, pull.number).parsed_data
+    rollup = next(c for c in relisted if c.id == inline.id).reactions
+    assert rollup is not None
+    assert (rollup.total_count, rollup.plus_one) == (1, 1)
     requested = gh.rest.pulls.list_requested_reviewers(org, repo, pull.number).parsed_data
     assert [u.login for u in requested.users] == ["alice"]
 
