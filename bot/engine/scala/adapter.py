@@ -32,7 +32,11 @@ from bot.engine.scala.tables import (
 
 def rewrite_scala(text: str, campaign: Campaign) -> FileRewrite:
     """Find and rewrite the old tables of one Scala file; offsets are into ``text``."""
-    lexed = lex(text)
+    return rewrite_lexed(text, lex(text), campaign)
+
+
+def rewrite_lexed(text: str, lexed: Lexed, campaign: Campaign) -> FileRewrite:
+    """Find and rewrite the old tables named by the literals of one lexed Scala or Java file."""
     mentioning = _mentioning(text, lexed, campaign)
     result = FileRewrite()
     in_annotation: set[int] = set()
