@@ -59,6 +59,19 @@ class Parsed:
             return byte
         return bisect_right(self._byte_starts, byte - 1) if byte else 0
 
+    def byte(self, char: int) -> int:
+        """The byte offset of a character offset."""
+        if self._byte_starts is None:
+            return char
+        if char >= len(self._byte_starts):
+            return len(self.text.encode("utf-8", "surrogatepass"))
+        return self._byte_starts[char]
+
+    def node_at(self, start: int, end: int) -> Node:
+        """The smallest node spanning characters ``start:end``."""
+        node = self.root.descendant_for_byte_range(self.byte(start), self.byte(end))
+        return node if node is not None else self.root
+
     def span(self, node: Node) -> tuple[int, int]:
         return self.char(node.start_byte), self.char(node.end_byte)
 
@@ -70,3 +83,16 @@ class Parsed:
         """Nodes a tree-sitter query captures, by capture name (matching runs in C)."""
         found = QueryCursor(query(self.grammar, pattern)).captures(node or self.root)
         return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in found.items()}
+
+    def first_error(self) -> int | None:
+        """Where the first syntax error starts (a character offset), or None if the file parses."""
+        node = self.root
+        if not node.has_error:
+            return None
+        while True:
+            if node.is_error or node.is_missing:
+                return self.char(node.start_byte)
+            child = next((c for c in node.children if c.has_error or c.is_missing), None)
+            if child is None:
+                return self.char(node.start_byte)
+            node = child

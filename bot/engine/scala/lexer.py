@@ -79,13 +79,37 @@ class Lexed:
 
 
 def lex(text: str) -> Lexed:
-    """Parse ``text`` once; an unterminated literal runs to the end of its line (or file)."""
+    """Parse ``text`` once; an unterminated literal runs to the end of its line (or file).
+
+    After an unterminated literal the rest of the file is lexed afresh from the
+    next line, as a scanner would: tree-sitter's error recovery may otherwise
+    fold the following lines into the error.
+    """
     parsed = Parsed(text, "scala")
-    found = parsed.captures(_LEXICAL)
-    literals = [_literal(parsed, node) for node in found.get("literal", [])]
-    literals += _unterminated(parsed, found.get("error", []))
-    masked = [parsed.span(node) for node in found.get("masked", [])]
+    literals, masked = _lexical(parsed, 0)
     return assemble(text, literals, masked, parsed)
+
+
+def _lexical(parsed: Parsed, base: int) -> tuple[list[StringLiteral], list[tuple[int, int]]]:
+    found = parsed.captures(_LEXICAL)
+    literals = [_literal(parsed, node, base) for node in found.get("literal", [])]
+    masked = [_shift(parsed.span(node), base) for node in found.get("masked", [])]
+    broken = _first_unterminated(parsed, literals, masked, base)
+    if broken is None:
+        return literals, masked
+    literals = [lit for lit in literals if lit.end <= broken.start]
+    masked = [span for span in masked if span[1] <= broken.start]
+    literals.append(broken)
+    if broken.end < base + len(parsed.text):
+        rest = Parsed(parsed.text[broken.end - base :], "scala")
+        more, more_masked = _lexical(rest, broken.end)
+        literals += more
+        masked += more_masked
+    return literals, masked
+
+
+def _shift(span: tuple[int, int], base: int) -> tuple[int, int]:
+    return span[0] + base, span[1] + base
 
 
 def assemble(
@@ -119,17 +143,15 @@ def assemble(
     return Lexed(tuple(marked), code, parsed)
 
 
-# Literals, what blanks to code (comments, character literals), and the error nodes where
-# tree-sitter gave up on an unterminated string.
+# Literals, and what blanks to code (comments, character literals).
 _LEXICAL = """
 [(string) (interpolated_string_expression)] @literal
 [(comment) (block_comment) (character_literal)] @masked
-(ERROR) @error
 """
 
 
-def _literal(parsed: Parsed, node: Node) -> StringLiteral:
-    start, end = parsed.span(node)
+def _literal(parsed: Parsed, node: Node, base: int = 0) -> StringLiteral:
+    start, end = _shift(parsed.span(node), base)
     interpolator: str | None = None
     body = node
     if node.type == "interpolated_string_expression":
@@ -139,25 +161,46 @@ def _literal(parsed: Parsed, node: Node) -> StringLiteral:
     content = parsed.span(body)
     triple = text.startswith('"""', content[0])
     splices = tuple(
-        Splice(*parsed.span(child)) for child in body.children if child.type == "interpolation"
+        Splice(*_shift(parsed.span(child), base))
+        for child in body.children
+        if child.type == "interpolation"
     )
-    terminated = not body.has_error and end - content[0] >= (6 if triple else 2)
+    terminated = not body.has_error and end - base - content[0] >= (6 if triple else 2)
     return StringLiteral(start, end, interpolator, triple, terminated, splices)
 
 
-def _unterminated(parsed: Parsed, errors: list[Node]) -> list[StringLiteral]:
-    """A quote tree-sitter could not close: the literal runs to the end of its line."""
+_QUOTE = re.compile(r'"')
+_INTERPOLATOR = re.compile(r"[A-Za-z_]\w*$")
+
+
+def _first_unterminated(
+    parsed: Parsed, literals: list[StringLiteral], masked: list[tuple[int, int]], base: int
+) -> StringLiteral | None:
+    """The first quote outside every literal and comment: a literal to the end of its line.
+
+    Judged on the text, not on tree-sitter's error nodes, whose extent depends
+    on how the parser recovers.
+    """
     text = parsed.text
-    found: list[StringLiteral] = []
-    for node in errors:
-        start = parsed.char(node.start_byte)
-        if not text.startswith('"', start):
+    covered = sorted(
+        [(lit.start - base, lit.end - base) for lit in literals]
+        + [(start - base, end - base) for start, end in masked]
+    )
+    index = 0
+    for match in _QUOTE.finditer(text):
+        quote = match.start()
+        while index < len(covered) and covered[index][1] <= quote:
+            index += 1
+        if any(start <= quote < end for start, end in covered[index : index + 8]):
             continue
-        triple = text.startswith('"""', start)
-        newline = -1 if triple else text.find("\n", start)
+        name = _INTERPOLATOR.search(text, max(0, quote - 40), quote)
+        start = name.start() if name is not None else quote
+        triple = text.startswith('"""', quote)
+        newline = -1 if triple else text.find("\n", quote)
         end = len(text) if newline < 0 else newline
-        found.append(StringLiteral(start, end, None, triple, False))
-    return found
+        interpolator = name.group() if name is not None else None
+        return StringLiteral(start + base, end + base, interpolator, triple, False)
+    return None
 
 
 def _with_margin(literal: StringLiteral, text: str, code: str) -> StringLiteral:

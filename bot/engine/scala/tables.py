@@ -106,3 +106,18 @@ def looks_like_sql(text: str) -> bool:
     references, and handing them to the SQL core would only raise parse errors.
     """
     return _SQL_START.match(text) is not None or _SQL_CLAUSE.search(text) is not None
+
+
+def names_whole(text: str, campaign: Campaign) -> bool:
+    """Whether ``text`` spells an old table whole: project (optional), dataset and table.
+
+    A string the SQL core cannot parse is only a reference when it does; a name
+    sharing just the last part (``[other-proj:music_%s.plays_v1]``) is another table.
+    """
+    for mapping in campaign.tables:
+        old = mapping.old_name
+        project, dataset, table = (re.escape(part) for part in old.parts)
+        pattern = rf"(?<![\w.:`-])`?(?:{project}`?[.:]`?)?{dataset}`?\.`?{table}(?![\w$@*])"
+        if re.search(pattern, text) is not None:
+            return True
+    return False
