@@ -149,8 +149,8 @@ CASES = [
                 object Daily {{
                   {
                 godwit(
-                    f"Tables.Plays names {OLD} inside a longer string; point it at {NEW} "
-                    "and map the columns it reads by hand"
+                    f"Tables.Plays names {OLD} and is spliced into a longer string here; "
+                    f"point it at {NEW} by hand where that string reads the table"
                 )
             }
                   val query = s"SELECT track_uri FROM `${{Tables.Plays}}`"
@@ -399,6 +399,37 @@ CASES = [
         actions={"src/main/scala/acme/Job.scala": Action.UNTOUCHED},
     ),
     Case(
+        "an interpolated name of another dataset that shares the table name is no reference",
+        {
+            "src/main/scala/acme/Populate.scala": code("""
+                object Populate {
+                  def target(projectId: String) = s"$projectId:music_eu.plays_v1"
+                }
+            """),
+        },
+        {},
+        actions={"src/main/scala/acme/Populate.scala": Action.UNTOUCHED},
+    ),
+    Case(
+        "non-ASCII text before a spec: the rewrite is a splice at character offsets",
+        {
+            "src/main/scala/acme/Café.scala": code("""
+                // Écoutes par pays — 🎵
+                object Café {
+                  val input = Table.Spec("legacy-proj:music.plays_v1") // «plays»
+                }
+            """),
+        },
+        {
+            "src/main/scala/acme/Café.scala": code("""
+                // Écoutes par pays — 🎵
+                object Café {
+                  val input = Table.Spec("core-proj:music.plays_v2") // «plays»
+                }
+            """),
+        },
+    ),
+    Case(
         "Beam Java: a static final spec, a standard SQL query, a legacy query and row keys",
         {
             "src/main/java/acme/Tables.java": code("""
@@ -527,7 +558,7 @@ def test_repository_case(case: Case) -> None:
 
 
 def test_java_files_are_reported_as_beam() -> None:
-    files = CASES[-2].files
+    files = next(c for c in CASES if c.title.startswith("Beam Java: a spec read")).files
     plan = plan_repository(CAMPAIGN, files)
     assert {f.framework for f in plan.files} == {Framework.BEAM_JAVA}
     assert plan.counts_by_framework == {Framework.BEAM_JAVA: 1}

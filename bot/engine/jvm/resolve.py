@@ -250,8 +250,8 @@ class TableResolver:
         label = table.constant.label if table.constant else table.value.text
         mapping = table.spec.mapping
         return (
-            f"{label} names {mapping.old} inside a longer string; point it at {mapping.new} "
-            "and map the columns it reads by hand"
+            f"{label} names {mapping.old} and is spliced into a longer string here; "
+            f"point it at {mapping.new} by hand where that string reads the table"
         )
 
     def _uses_of(self, table: TableValue) -> Iterator[tuple[str, Node, bool]]:

@@ -12,6 +12,7 @@ it, so a rewrite can land in the one literal that holds the changed part.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ _OWNER_NODES = frozenset(
         "enum_declaration",
     }
 )
+_MEMBER_SCOPES = frozenset({"template_body", "class_body", "compilation_unit", "program"})
+_SCOPES = _MEMBER_SCOPES | {"block", "indented_block", "lambda_expression", "constructor_body"}
 _MAX_DEPTH = 16  # constants defined through constants, at most this deep
 
 
@@ -80,6 +83,12 @@ class Constant:
     path: str
     name_node: Node
     value_node: Node
+    scope: Node  # where the name is visible unqualified: a class body, a block, the file
+
+    @property
+    def member(self) -> bool:
+        """A member of an object or class (or top level), which other files can name."""
+        return self.scope.type in _MEMBER_SCOPES
 
     @property
     def label(self) -> str:
@@ -97,11 +106,18 @@ def definitions(file: Source) -> Iterator[Constant]:
         declaration = name.parent.parent if name.parent is not None else None
         if parsed.grammar == "java" and not _is_final(parsed.source(declaration or name)):
             continue
-        yield Constant(parsed.source(name), _owner(name), file.path, name, value)
+        yield Constant(parsed.source(name), _owner(name), file.path, name, value, _scope(name))
 
 
 def _is_final(declaration: str) -> bool:
     return "final" in declaration.split("=", 1)[0].split()
+
+
+def _scope(node: Node) -> Node:
+    parent = node.parent
+    while parent is not None and parent.type not in _SCOPES:
+        parent = parent.parent
+    return parent if parent is not None else node
 
 
 def _owner(node: Node) -> str | None:
@@ -125,16 +141,32 @@ class Resolver:
                 self.by_name[constant.name].append(constant)
 
     def lookup(self, path: str, node: Node) -> list[Constant]:
-        """The constants a name (``Plays``, ``Tables.Plays``) may refer to; several if unsure."""
+        """The constant a name (``Plays``, ``Tables.Plays``) refers to, as Scala and Java scope it.
+
+        A qualified name means a member of that owner; a bare name means the
+        innermost definition around it in its file, else a member its file imports.
+        """
         name, qualifier = _name_of(node)
         if name is None:
             return []
         candidates = self.by_name.get(name, [])
         if qualifier is not None:
-            owned = [c for c in candidates if c.owner == qualifier]
-            return owned or candidates
-        local = [c for c in candidates if c.path == path]
-        return local or candidates
+            return [c for c in candidates if c.owner == qualifier and c.member]
+        enclosing = [
+            c
+            for c in candidates
+            if c.path == path
+            and c.scope.start_byte <= node.start_byte
+            and node.end_byte <= c.scope.end_byte
+        ]
+        if enclosing:
+            return [max(enclosing, key=lambda c: c.scope.start_byte)]
+        text = self.files[path].text
+        return [
+            c
+            for c in candidates
+            if c.member and c.owner is not None and _imports(text, c.owner, name)
+        ]
 
     def evaluate(self, path: str, node: Node, depth: int = 0) -> Value | None:
         """The runtime value of a string expression, or None when it is not known exactly."""
@@ -199,3 +231,13 @@ def _name_of(node: Node) -> tuple[str | None, str | None]:
             qualifier = inner.text.decode() if inner is not None and inner.text else None
         return name.text.decode(), qualifier
     return None, None
+
+
+def _imports(text: str, owner: str, name: str) -> bool:
+    """Whether a file imports ``owner``'s members: ``Owner._``, ``Owner.{..name..}``, static."""
+    owner_re, name_re = re.escape(owner), re.escape(name)
+    pattern = (
+        rf"^\s*import\s+(?:static\s+)?(?:[\w.]+\.)?{owner_re}\s*\.\s*"
+        rf"(?:_|\*|given|{name_re}\b|\{{[^}}]*\b{name_re}\b[^}}]*\}})"
+    )
+    return re.search(pattern, text, re.MULTILINE) is not None
