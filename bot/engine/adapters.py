@@ -14,6 +14,7 @@ dialect, wherever the SQL sits (a ``.sql`` file, a dbt model, a string literal).
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -65,7 +66,8 @@ class Adapter:
 
 def by_suffix(*suffixes: str) -> Claims:
     def claims(paths: Sequence[str], snapshot: Mapping[str, str]) -> list[str]:
-        return [p for p in paths if PurePosixPath(p).suffix.lower() in suffixes]
+        # Plain string work: this runs for every path of every repository.
+        return [p for p in paths if posixpath.splitext(p)[1].lower() in suffixes]
 
     return claims
 

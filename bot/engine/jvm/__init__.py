@@ -27,6 +27,8 @@ from bot.engine.scala.lexer import Lexed, lex
 from bot.engine.scala.tables import match_spec
 
 _LEXERS: dict[str, Callable[[str], Lexed]] = {"scala": lex, "java": lex_java}
+_STRING_NODES = frozenset({"string", "string_literal", "interpolated_string_expression"})
+_NAME_NODES = frozenset({"identifier", "field_expression", "field_access"})
 _ROUNDS = 4  # constants defined through constants in other files, at most this many hops
 
 
@@ -62,6 +64,7 @@ def plan_jvm(language: str, campaign: Campaign, files: Mapping[str, str]) -> Jvm
         return parsed[path]
 
     wanted = [p for p, text in files.items() if may_reference(text, pattern)]
+    resolver = Resolver(parsed)
     for _ in range(_ROUNDS):
         for path in wanted:
             try:
@@ -70,10 +73,10 @@ def plan_jvm(language: str, campaign: Campaign, files: Mapping[str, str]) -> Jvm
                 failed[path] = FileRewrite(
                     verification=[VerificationIssue(0, f"not processed: {error}")]
                 )
-        wanted = _more_files(campaign, files, parsed, failed)
+        resolver = Resolver(parsed)
+        wanted = _more_files(campaign, files, resolver, failed)
         if not wanted:
             break
-    resolver = Resolver(parsed)
     classes = RowClasses(files, parse)
     decisions = TableResolver(campaign, parsed, resolver, classes).run(sorted(parsed))
     for path, (legacy, literals) in legacy_queries(campaign, parsed).items():
@@ -95,19 +98,25 @@ def plan_jvm(language: str, campaign: Campaign, files: Mapping[str, str]) -> Jvm
 def _more_files(
     campaign: Campaign,
     files: Mapping[str, str],
-    parsed: Mapping[str, Source],
+    resolver: Resolver,
     failed: Mapping[str, FileRewrite],
 ) -> list[str]:
     """Files not parsed yet that read a table constant or define a name a table is built from."""
-    resolver = Resolver(parsed)
+    parsed = resolver.files
+    needles = needle_pattern(campaign)
     readers: set[str] = set()
     builders: set[str] = set()
     for name, constants in resolver.by_name.items():
         for constant in constants:
+            node = constant.value_node
+            spelled = parsed[constant.path].lexed.parsed.source(node)
+            if node.type not in _NAME_NODES and (
+                needles.search(spelled) is None or (node.type in _STRING_NODES and " " in spelled)
+            ):
+                continue  # neither an alias nor anything that can spell an old table's spec
             value = resolver.evaluate(constant.path, constant.value_node)
             if value is not None and match_spec(value.text.split("=")[-1], campaign):
                 readers.add(name)
-    needles = needle_pattern(campaign)
     for file in parsed.values():
         for literal in file.lexed.literals:
             if needles.search(file.text, literal.start, literal.end) is None:

@@ -34,12 +34,14 @@ from bot.engine.jvm.values import (
     is_plus,
 )
 from bot.engine.model import FileRewrite, GuardrailSite, Reference, ReferenceKind, TextEdit
+from bot.engine.prefilter import needle_pattern
 from bot.engine.scala.literal_text import encode
 from bot.engine.scala.tables import SpecMatch, match_spec
 
 _ARGUMENT_PREFIX = re.compile(r"--[A-Za-z][\w.-]*=")  # JobTest .args("--input=p:d.t")
 _REFERENCE_SETTERS = {"setProjectId": 0, "setDatasetId": 1, "setTableId": 2}
 _MAX_ALIASES = 8
+_BLANK = re.compile(r"\s")
 
 
 @dataclass
@@ -77,6 +79,7 @@ class TableResolver:
         self.resolver = resolver
         self.classes = classes
         self.decisions = Decisions()
+        self.needles = needle_pattern(campaign)
         self._uses: dict[str, FileUses] = {}
 
     def run(self, paths: list[str]) -> Decisions:
@@ -104,6 +107,10 @@ class TableResolver:
                 f"({kind})" for kind in STRING_NODES if _in_grammar(kind, parsed.grammar)
             )
             for literal in parsed.captures(f"[{kinds}] @s").get("s", []):
+                # Some literal of a table value spells the old table's name (or its wildcard).
+                spelled = parsed.source(literal)
+                if self.needles.search(spelled) is None or _BLANK.search(spelled):
+                    continue  # no name of an old table, or a query: a spec has no blanks
                 top = _expression_top(literal)
                 if (path, top.start_byte) in seen or _in_annotation(top):
                     continue
