@@ -520,6 +520,41 @@ CASES = [
         },
     ),
     Case(
+        "Beam Java: a pipeline option's default is judged by the rows read anywhere",
+        {
+            "src/main/java/acme/Options.java": code("""
+                public interface Options extends PipelineOptions {
+                  @Description("Table to read")
+                  @Default.String("legacy-proj:music.plays_v1")
+                  String getInput();
+                }
+            """),
+            "src/main/java/acme/Minutes.java": code("""
+                class Minutes {
+                  void run(Pipeline p, Options options) {
+                    p.apply(BigQueryIO.readTableRows().from(options.getInput()))
+                        .apply(MapElements.via(row -> (Long) row.get("ms_played")));
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/java/acme/Options.java": code(f"""
+                public interface Options extends PipelineOptions {{
+                  @Description("Table to read")
+                  {
+                godwit(
+                    f"a pipeline option defaults to {OLD}, and the repository reads fields "
+                    f"ms_played of its rows, which change in {NEW}; move them together by hand"
+                )
+            }
+                  @Default.String("legacy-proj:music.plays_v1")
+                  String getInput();
+                }}
+            """),
+        },
+    ),
+    Case(
         "Beam Java: a query in a text block joined with + is rewritten by the SQL rules",
         {
             "src/main/java/acme/Daily.java": code("""

@@ -23,7 +23,7 @@ from tree_sitter import Node
 
 from bot.campaign import Campaign, TableMapping
 from bot.engine.edits import LineIndex
-from bot.engine.jvm.uses import FileUses, RowClasses, judge_read
+from bot.engine.jvm.uses import FileUses, Finding, RowClasses, judge_read
 from bot.engine.jvm.values import (
     SELECT_NODES,
     STRING_NODES,
@@ -35,6 +35,7 @@ from bot.engine.jvm.values import (
 )
 from bot.engine.model import FileRewrite, GuardrailSite, Reference, ReferenceKind, TextEdit
 from bot.engine.prefilter import needle_pattern
+from bot.engine.scala.fields import changed_columns
 from bot.engine.scala.literal_text import encode
 from bot.engine.scala.tables import SpecMatch, match_spec
 
@@ -112,7 +113,10 @@ class TableResolver:
                 if self.needles.search(spelled) is None or _BLANK.search(spelled):
                     continue  # no name of an old table, or a query: a spec has no blanks
                 top = _expression_top(literal)
-                if (path, top.start_byte) in seen or _in_annotation(top):
+                annotation = _annotation_of(top)
+                if (path, top.start_byte) in seen or (
+                    annotation is not None and not _is_option_default(annotation)
+                ):
                     continue
                 seen.add((path, top.start_byte))
                 value = self.resolver.evaluate(path, top)
@@ -218,11 +222,13 @@ class TableResolver:
         uses = list(self._uses_of(table))
         failing: list[tuple[str, Node, str]] = []
         for path, node, spliced in uses:
-            finding = (
-                self._spliced_reason(table, node)
-                if spliced
-                else judge_read(self._file_uses(path), node, mapping, self.classes)
-            )
+            annotation = _annotation_of(node)
+            if spliced:
+                finding: Finding | str | None = self._spliced_reason(table, node)
+            elif annotation is not None and _is_option_default(annotation):
+                finding = self._option_reason(table)
+            else:
+                finding = judge_read(self._file_uses(path), node, mapping, self.classes)
             if finding is not None:
                 failing.append(
                     (path, node, finding if isinstance(finding, str) else finding.reason)
@@ -252,6 +258,27 @@ class TableResolver:
             self._guard(table.path, table.node.start_byte, reason, mapping.old, table.node)
         elif blocker is not None and not failing:
             self._guard(table.path, table.node.start_byte, blocker, mapping.old, table.node)
+
+    def _option_reason(self, table: TableValue) -> str | None:
+        """A pipeline option's default: its readers are wherever the option is read.
+
+        They cannot be followed through the options object, so any file of the
+        repository that spells a changed column as a string keeps the old table.
+        """
+        mapping = table.spec.mapping
+        changed = changed_columns(mapping)
+        fields = [
+            column
+            for column in changed
+            if any(f'"{column}"' in text for text in self.classes.texts.values())
+        ]
+        if not fields:
+            return None
+        return (
+            f"a pipeline option defaults to {mapping.old}, and the repository reads "
+            f"fields {', '.join(fields)} of its rows, which change in {mapping.new}; "
+            "move them together by hand"
+        )
 
     def _spliced_reason(self, table: TableValue, node: Node) -> str:
         label = table.constant.label if table.constant else table.value.text
@@ -395,14 +422,20 @@ def _expression_top(node: Node) -> Node:
     return node
 
 
-def _in_annotation(node: Node) -> bool:
-    """Typed annotations (``@BigQueryType.fromTable``) are the annotation rules' to decide."""
+def _annotation_of(node: Node) -> Node | None:
+    """The annotation holding ``node``, if any."""
     parent = node.parent
     while parent is not None:
         if parent.type in ("annotation", "marker_annotation"):
-            return True
+            return parent
         parent = parent.parent
-    return False
+    return None
+
+
+def _is_option_default(annotation: Node) -> bool:
+    """Beam's ``@Default.String(...)`` on a pipeline option; typed annotations are not."""
+    name = annotation.child_by_field_name("name")
+    return name is not None and name.text == b"Default.String"
 
 
 def _in_interpolation(node: Node) -> bool:

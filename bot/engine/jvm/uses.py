@@ -49,7 +49,7 @@ class RowClasses:
     """Classes of the repository by name, parsed only when a typed read asks for one."""
 
     def __init__(self, texts: Mapping[str, str], parse: Callable[[str, str], Source]) -> None:
-        self._texts = texts
+        self.texts = texts
         self._parse = parse
         self._found: dict[str, RowClass | None] = {}
 
@@ -60,7 +60,7 @@ class RowClasses:
 
     def _search(self, name: str) -> RowClass | None:
         pattern = re.compile(rf"\bclass\s+{re.escape(name)}\b")
-        for path, text in sorted(self._texts.items()):
+        for path, text in sorted(self.texts.items()):
             if pattern.search(text) is None:
                 continue
             parsed = self._parse(path, text).lexed.parsed
