@@ -334,6 +334,29 @@ CASES = [
         actions={"src/main/scala/acme/Job.scala": Action.UNTOUCHED},
     ),
     Case(
+        "a TableReference without a project cannot gain one by a rewrite: a guardrail",
+        {
+            "src/main/scala/acme/Job.scala": code("""
+                object Job {
+                  val ref = new TableReference().setDatasetId("music").setTableId("plays_v1")
+                }
+            """),
+        },
+        {
+            "src/main/scala/acme/Job.scala": code(f"""
+                object Job {{
+                  {
+                godwit(
+                    "a TableReference names plays_v1 with parts that cannot be read or set "
+                    f"here; point it at {NEW} by hand"
+                )
+            }
+                  val ref = new TableReference().setDatasetId("music").setTableId("plays_v1")
+                }}
+            """),
+        },
+    ),
+    Case(
         "a JobTest --input argument is a spec",
         {
             "src/test/scala/acme/JobTest.scala": code("""

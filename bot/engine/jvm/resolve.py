@@ -28,6 +28,7 @@ from bot.engine.jvm.values import (
     SELECT_NODES,
     STRING_NODES,
     Constant,
+    Piece,
     Resolver,
     Source,
     Value,
@@ -156,50 +157,59 @@ class TableResolver:
             if name.text != b"TableReference" or name.parent is None:
                 continue
             node = name.parent
-            while _outer_call(node) is not None:
-                node = _outer_call(node)  # type: ignore[assignment]
+            outer = _outer_call(node)
+            while outer is not None:
+                node, outer = outer, _outer_call(outer)
             yield node
 
     def _reference_value(
         self, path: str, chain: Node, constants: dict[tuple[str, int], Constant]
     ) -> TableValue | None:
-        values: dict[int, tuple[Node, Value | None]] = {}
+        """A ``TableReference`` chain whose parts equal the old table's, one by one."""
+        arguments: dict[int, Node] = {}
         node: Node | None = chain
         while node is not None and node.type in ("call_expression", "method_invocation"):
             method, argument, inner = _call_parts(node)
             if method in _REFERENCE_SETTERS and argument is not None:
-                values.setdefault(
-                    _REFERENCE_SETTERS[method], (argument, self.resolver.evaluate(path, argument))
-                )
+                arguments.setdefault(_REFERENCE_SETTERS[method], argument)
             node = inner
-        if 2 not in values:
-            return None
-        mapping = self._table_named(values[2][1])
+        values = {i: self.resolver.evaluate(path, arg) for i, arg in arguments.items()}
+        table_value = values.get(2)
+        mapping = self._table_named(table_value)
         if mapping is None:
             return None
-        old = mapping.old_name
+        old, new = mapping.old_name, mapping.new_name
         expected = {0: old.project, 1: old.dataset, 2: old.table}
-        unknown = [i for i, (_, value) in values.items() if value is None]
-        if any(values[i][1] is not None and values[i][1].text != expected[i] for i in values):  # type: ignore[union-attr]
+        if any(v is not None and v.text != expected[i] for i, v in values.items()):
             return None  # another table with the same name, part by part
-        if unknown or 1 not in values:
-            reason = f"a TableReference names {old.table} with parts that cannot be read here"
-            reason += f"; point it at {mapping.new} by hand"
+        known = {i: v for i, v in values.items() if v is not None}
+        if (
+            len(known) < len(values)
+            or 1 not in known
+            or (0 not in known and old.project != new.project)
+        ):
+            reason = (
+                f"a TableReference names {old.table} with parts that cannot be read or set "
+                f"here; point it at {mapping.new} by hand"
+            )
             self._guard(path, chain.start_byte, reason, mapping.old, chain)
             return None
-        pieces = tuple(p for i in sorted(values) for p in values[i][1].pieces)  # type: ignore[union-attr]
-        value = Value(pieces)
         spans: list[tuple[int, int] | None] = []
+        pieces: list[Piece] = []
         at = 0
         for i in (0, 1, 2):
-            if i in values:
-                length = len(values[i][1].text)  # type: ignore[union-attr]
-                spans.append((at, at + length))
-                at += length
-            else:
+            part = known.get(i)
+            if part is None:
                 spans.append(None)
-        spec = SpecMatch(mapping, ReferenceKind.TABLE_SPEC, ":" if 0 in values else None)
-        return TableValue(path, chain, value, spec, (spans[0], spans[1], spans[2]), None)  # type: ignore[arg-type]
+                continue
+            spans.append((at, at + len(part.text)))
+            at += len(part.text)
+            pieces += part.pieces
+        dataset, table = spans[1], spans[2]
+        assert dataset is not None  # known, checked above
+        assert table is not None
+        spec = SpecMatch(mapping, ReferenceKind.TABLE_SPEC, ":" if 0 in known else None)
+        return TableValue(path, chain, Value(tuple(pieces)), spec, (spans[0], dataset, table), None)
 
     def _table_named(self, value: Value | None) -> TableMapping | None:
         if value is None:
