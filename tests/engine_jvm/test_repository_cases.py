@@ -578,6 +578,40 @@ CASES = [
         },
     ),
     Case(
+        "Beam Java: keys read from another statement's query do not count for a table read",
+        {
+            "src/main/java/acme/Reads.java": code("""
+                class Reads {
+                  void run(Pipeline p) {
+                    p.apply(BigQueryIO.read((SchemaAndRecord r) -> r.getRecord().get("ms_played"))
+                        .fromQuery("SELECT ms_played FROM legacy-proj.music.plays_v1")
+                        .usingStandardSql());
+                    p.apply(BigQueryIO.readTableRows()
+                        .from("legacy-proj.music.plays_v1")
+                        .withSelectedFields(Arrays.asList("user_id", "platform"))
+                        .withRowRestriction("country = 'SE'"));
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/java/acme/Reads.java": code(f"""
+                class Reads {{
+                  void run(Pipeline p) {{
+                    p.apply(BigQueryIO.read((SchemaAndRecord r) -> r.getRecord().get("ms_played"))
+                        .fromQuery("SELECT duration_ms AS ms_played FROM core-proj.music.plays_v2")
+                        .usingStandardSql());
+                    p.apply(BigQueryIO.readTableRows()
+                        {godwit(f"TableRow field country changes in {NEW}")}
+                        .from("legacy-proj.music.plays_v1")
+                        .withSelectedFields(Arrays.asList("user_id", "platform"))
+                        .withRowRestriction("country = 'SE'"));
+                  }}
+                }}
+            """),
+        },
+    ),
+    Case(
         "Beam Java: a query in a text block joined with + is rewritten by the SQL rules",
         {
             "src/main/java/acme/Daily.java": code("""

@@ -21,6 +21,7 @@ from bot.campaign import TableMapping
 from bot.engine.jvm.values import Source
 from bot.engine.scala.fields import changed_columns, fields_named, fields_selected
 from bot.engine.scala.literal_text import LiteralError, literal_text
+from bot.engine.scala.tables import looks_like_sql
 
 # Scio reads whose rows are typed by the type argument: sc.typedBigQueryTable[Row](...).
 TYPED_READS = frozenset(
@@ -30,6 +31,10 @@ _ROW_CONVERTERS = re.compile(r"\b(?:TableRowType|BigQueryType)\s*\[\s*([A-Za-z_]
 _RESTRICTION = re.compile(r"(?:rowRestriction\s*=|withRowRestriction\s*\()\s*$")
 _SELECTION = re.compile(r"(?:selectedFields\s*=|withSelectedFields\s*\()[^;]*$")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_STATEMENTS = frozenset(
+    {"val_definition", "var_definition", "local_variable_declaration", "expression_statement",
+     "field_declaration", "return_statement"}
+)  # fmt: skip
 _STATEMENT_NODES = frozenset(
     {"val_definition", "var_definition", "function_definition", "template_body", "block",
      "local_variable_declaration", "expression_statement", "field_declaration", "class_body"}
@@ -95,10 +100,10 @@ class FileUses:
         self.file = file
 
     @cached_property
-    def names(self) -> list[str]:
-        """Runtime texts of plain literals, and the words of row restrictions."""
+    def _values(self) -> list[tuple[int, list[str]]]:
+        """Per plain literal: where it starts, its runtime text and the words of a restriction."""
         text, code = self.file.text, self.file.lexed.code
-        values: list[str] = []
+        values: list[tuple[int, list[str]]] = []
         for literal in self.file.lexed.literals:
             if not literal.terminated or literal.splices:
                 continue
@@ -106,15 +111,58 @@ class FileUses:
                 value = literal_text(text, [literal]).text
             except LiteralError:
                 continue
-            values.append(value)
+            spelled = [value]
             before = code[max(0, literal.start - 200) : literal.start]
             if _RESTRICTION.search(before) or _SELECTION.search(before):
-                values += _WORD.findall(value)
+                spelled += _WORD.findall(value)
+            values.append((literal.start, spelled))
         return values
+
+    @cached_property
+    def _query_statements(self) -> list[tuple[int, int]]:
+        """Statements that hold a query: the keys read there are that query's output names."""
+        parsed = self.file.lexed.parsed
+        spans: list[tuple[int, int]] = []
+        for literal in self.file.lexed.literals:
+            if not literal.terminated:
+                continue
+            try:
+                query = looks_like_sql(literal_text(self.file.text, [literal]).text)
+            except LiteralError:
+                query = False
+            if query:
+                statement = _statement(parsed.node_at(literal.start, literal.end))
+                if statement is not None:
+                    spans.append(parsed.span(statement))
+        return spans
+
+    def names(self, node: Node) -> list[str]:
+        """What the file spells as strings, but for other statements that read a query.
+
+        A key read in ``BigQueryIO.read(r -> r.get("ms_played")).fromQuery(...)`` is
+        the query's output name (kept by its rewrite), not a field of this read's rows.
+        """
+        own = _statement(node)
+        start, end = self.file.lexed.parsed.span(own) if own is not None else (0, 0)
+        others = [span for span in self._query_statements if span != (start, end)]
+        return [
+            value
+            for at, spelled in self._values
+            if not any(low <= at < high for low, high in others) or start <= at < end
+            for value in spelled
+        ]
 
     @cached_property
     def converters(self) -> list[str]:
         return _ROW_CONVERTERS.findall(self.file.lexed.code)
+
+
+def _statement(node: Node) -> Node | None:
+    """The statement (or definition) holding ``node``."""
+    parent: Node | None = node
+    while parent is not None and parent.type not in _STATEMENTS:
+        parent = parent.parent
+    return parent
 
 
 def typed_row(node: Node) -> str | None:
@@ -155,7 +203,7 @@ def judge_read(
         finding = _typed(uses, converter, mapping, changed, classes, always=False)
         if finding is not None:
             return finding
-    fields = fields_named(uses.names, changed)
+    fields = fields_named(uses.names(node), changed)
     if not fields:
         return None
     verb = "change" if len(fields) > 1 else "changes"
