@@ -75,7 +75,7 @@ CASES = [
                 object Tables {{
                   {
                 godwit(
-                    f"Tables.Plays names {OLD} and is read where rows follow its schema "
+                    f"Tables.Plays names {OLD} and is read in code that needs a person "
                     f"(src/main/scala/acme/TopTracks.scala:6); move them to {NEW} together by hand"
                 )
             }
@@ -139,7 +139,7 @@ CASES = [
             "src/main/scala/acme/Tables.scala": code(f"""
                 {
                 godwit(
-                    f"Tables.Plays names {OLD} and is read where rows follow its schema "
+                    f"Tables.Plays names {OLD} and is read in code that needs a person "
                     f"(src/main/scala/acme/Daily.scala:2); move them to {NEW} together by hand"
                 )
             }
@@ -223,7 +223,7 @@ CASES = [
                 object Job {{
                   {
                 godwit(
-                    f"Job.t names {OLD} and is read where rows follow its schema "
+                    f"Job.t names {OLD} and is read in code that needs a person "
                     f"(src/main/scala/acme/Job.scala:3); move them to {NEW} together by hand"
                 )
             }
@@ -486,7 +486,7 @@ CASES = [
                 public final class Tables {{
                   {
                 godwit(
-                    f"Tables.PLAYS names {OLD} and is read where rows follow its schema "
+                    f"Tables.PLAYS names {OLD} and is read in code that needs a person "
                     f"(src/main/java/acme/Minutes.java:6); move them to {NEW} together by hand"
                 )
             }

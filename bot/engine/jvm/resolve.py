@@ -262,8 +262,8 @@ class TableResolver:
         if table.constant is not None and failing:
             where = ", ".join(sorted({f"{p}:{self._line(p, n)}" for p, n, _ in failing}))
             reason = (
-                f"{table.constant.label} names {mapping.old} and is read where rows follow "
-                f"its schema ({where}); move them to {mapping.new} together by hand"
+                f"{table.constant.label} names {mapping.old} and is read in code that needs "
+                f"a person ({where}); move them to {mapping.new} together by hand"
             )
             self._guard(table.path, table.node.start_byte, reason, mapping.old, table.node)
         elif blocker is not None and not failing:
