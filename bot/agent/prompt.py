@@ -19,15 +19,9 @@ from anthropic.types import CacheControlEphemeralParam, TextBlockParam, ToolPara
 from bot.agent.settings import CacheTtl
 from bot.agent.tools import TOOLS
 from bot.campaign import Campaign, TableMapping
+from bot.engine.adapters import adapter_for
 from bot.engine.model import Framework
 from bot.rendering import render, templates_dir
-
-CONTEXT_FILES = {
-    Framework.BIGQUERY_SQL: "bigquery-sql.md",
-    Framework.DBT_MODEL: "dbt.md",
-    Framework.DBT_SOURCES: "dbt.md",
-    Framework.SCIO: "scio.md",
-}
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,9 @@ def cache_marker(ttl: CacheTtl) -> CacheControlEphemeralParam:
 @cache
 def context_file(framework: Framework) -> str:
     """The framework's context file, verbatim (it holds Jinja examples, so it is not rendered)."""
-    return (templates_dir() / "context" / CONTEXT_FILES[framework]).read_text(encoding="utf-8")
+    return (templates_dir() / "context" / adapter_for(framework).context_file).read_text(
+        encoding="utf-8"
+    )
 
 
 def mapping_rows(mapping: TableMapping) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ class Framework(StrEnum):
     DBT_MODEL = "dbt-model"
     DBT_SOURCES = "dbt-sources"
     SCIO = "scio"
+    BEAM_JAVA = "beam-java"
 
 
 class Action(StrEnum):

@@ -110,3 +110,19 @@ def test_dbt_models_are_judged_by_the_engine_not_parsed_as_plain_sql(campaign: C
     assert verify_file(campaign, migrated, path, model, back) == [
         "the engine would still rewrite 'from `legacy-proj.music.plays_v1`'"
     ]
+
+
+def test_java_edit_reading_a_missing_column_is_refused(campaign: Campaign) -> None:
+    path = "src/main/java/com/acme/Daily.java"
+    before = (
+        "class Daily {\n"
+        "  void run(Pipeline p) {\n"
+        '    p.apply(BigQueryIO.readTableRows().fromQuery("SELECT country FROM '
+        '`legacy-proj.music.plays_v1`").usingStandardSql());\n'
+        "  }\n"
+        "}\n"
+    )
+    after = before.replace("legacy-proj.music.plays_v1", "core-proj.music.plays_v2")
+    assert verify_file(campaign, {path: before}, path, before, after) == [
+        "line 3: country is not a column of core-proj.music.plays_v2"
+    ]

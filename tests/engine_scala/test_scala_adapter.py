@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from bot.campaign import Campaign
 from bot.engine.edits import SCALA_COMMENT, render
+from bot.engine.jvm import rewrite_scala
 from bot.engine.model import ReferenceKind
-from bot.engine.scala import rewrite_scala
 from bot.engine.sql import rewrite_sql
 from tests.support.campaigns import plays_v2
 

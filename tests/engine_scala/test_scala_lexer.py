@@ -78,3 +78,11 @@ def test_splices_are_located() -> None:
 
 def test_margin_argument_that_is_not_a_char_literal() -> None:
     assert lex('"""x""".stripMargin(sep)').literals[0].margin == UNKNOWN_MARGIN
+
+
+def test_offsets_are_characters_after_non_ascii_text() -> None:
+    # tree-sitter counts bytes; "é" and "🎵" are two and four bytes of UTF-8.
+    source = '// café 🎵\nval s = "légacy"; val t = s"x${"ü"}y"'
+    literals = lex(source).literals
+    assert [source[lit.start : lit.end] for lit in literals] == ['"légacy"', 's"x${"ü"}y"', '"ü"']
+    assert lex(source).code.startswith("         \nval s = ")

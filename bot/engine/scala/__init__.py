@@ -1,5 +1,5 @@
-"""Scala/Scio consumers: table specs, SQL in string literals and typed BigQuery annotations."""
+"""Scala/Scio consumers: table specs, SQL in string literals and typed BigQuery annotations.
 
-from bot.engine.scala.adapter import rewrite_scala
-
-__all__ = ["rewrite_scala"]
+The rules here are shared with Java (``bot.engine.java``); ``bot.engine.jvm`` runs them
+over a repository's files.
+"""

@@ -18,7 +18,7 @@ from bot.engine.prefilter import needle_pattern
 from bot.engine.scala.annotations import rewrite_typed, typed_annotations
 from bot.engine.scala.concatenation import Concatenation, concatenations
 from bot.engine.scala.embedded_sql import rewrite_embedded
-from bot.engine.scala.lexer import Lexed, lex
+from bot.engine.scala.lexer import Lexed
 from bot.engine.scala.literal_text import LiteralError, LiteralText, literal_text
 from bot.engine.scala.specs import guard_spec, plain_values, rewrite_spec
 from bot.engine.scala.tables import (
@@ -26,15 +26,27 @@ from bot.engine.scala.tables import (
     legacy_mentions,
     looks_like_sql,
     match_spec,
+    names_whole,
     spliced_mentions,
 )
 
 
-def rewrite_scala(text: str, campaign: Campaign) -> FileRewrite:
-    """Find and rewrite the old tables of one Scala file; offsets are into ``text``."""
-    lexed = lex(text)
-    mentioning = _mentioning(text, lexed, campaign)
+def rewrite_lexed(
+    text: str,
+    lexed: Lexed,
+    campaign: Campaign,
+    handled: frozenset[int] = frozenset(),
+    decided: FileRewrite | None = None,
+) -> FileRewrite:
+    """Find and rewrite the old tables named by the literals of one lexed Scala or Java file.
+
+    ``handled`` are the starts of literals already decided across files
+    (``decided``, in offsets of this file): table names followed to their uses.
+    """
+    mentioning = _mentioning(text, lexed, campaign) - handled
     result = FileRewrite()
+    if decided is not None:
+        _merge(result, decided)
     in_annotation: set[int] = set()
     for annotation in typed_annotations(lexed):
         in_annotation.update(literal.start for literal in annotation.literals)
@@ -97,7 +109,9 @@ def _unreadable(
 ) -> FileRewrite:
     """A literal whose runtime text is unknown: a guardrail if it reads as a query or a spec."""
     source = text[reading.literals[0].content_start : reading.literals[-1].content_end]
-    if match_spec(source, campaign) is None and not looks_like_sql(source):
+    if match_spec(source, campaign) is None and not (
+        looks_like_sql(source) and names_whole(source, campaign)
+    ):
         return FileRewrite()
     reason = f"a string literal naming a migrated table has {error}"
     return FileRewrite(guardrails=[GuardrailSite(reading.literals[0].start, reason)])
@@ -156,4 +170,9 @@ def _query(text: str, runtime: LiteralText, campaign: Campaign) -> FileRewrite:
             )
             reason = f"legacy SQL reads {mapping.old}; move the query to standard SQL by hand"
             result.guardrails.append(GuardrailSite(anchor, reason))
-    return result if result.guardrails else rewrite_embedded(text, runtime, campaign)
+    if result.guardrails:
+        return result
+    embedded = rewrite_embedded(text, runtime, campaign)
+    if embedded.guardrails and not embedded.references and not names_whole(runtime.text, campaign):
+        return FileRewrite()  # unparsable, and naming another table that shares a part
+    return embedded

@@ -1,13 +1,12 @@
-"""Find the comments and literals of a Scala file, and nothing else.
+"""Find the comments and literals of a Scala file, and nothing else, on its tree-sitter tree.
 
-The adapter only needs to know which characters are inside a string literal
-(and what kind of literal), which are inside a comment, and which are code. A
-full Scala parser would be far more than that job needs and would still have to
-keep offsets; this scanner keeps exactly the distinctions that decide where a
-table name may be rewritten: line and nested block comments, character literals
-(so ``'"'`` does not open a string), plain strings with escapes, triple-quoted
-strings, and interpolated strings whose ``${ ... }`` splices hold code (with
-their own strings and braces) again.
+The adapter needs to know which characters are inside a string literal (and
+what kind of literal), which are inside a comment, and which are code. The
+tree-sitter Scala grammar decides that (nested block comments, character
+literals, triple quotes, interpolated strings whose ``${ ... }`` splices hold
+code again); this module turns its nodes into the literals the adapter
+reads, in character offsets, and blanks the rest of the file's non-code.
+The Java adapter builds the same ``Lexed`` through ``assemble``.
 """
 
 from __future__ import annotations
@@ -15,24 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-_CHAR_LITERAL = re.compile(r"'(?:[^'\\\r\n]|\\(?:u+[0-9A-Fa-f]{4}|[0-7]{1,3}|.))'")
-_SPLICE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+from tree_sitter import Node
+
+from bot.engine.syntax import Parsed
+
 _STRIP_MARGIN = re.compile(r"\s*\.\s*stripMargin\b")
 _MARGIN_ARGUMENT = re.compile(r"\s*\(\s*'([^'\\\r\n])'\s*\)")
 _OPEN_PAREN = re.compile(r"\s*\(")
-# Runs the scanner steps over one character at a time, matched whole instead. ``\w`` is
-# exactly ``str.isalnum()`` or ``_``, the test the character-wise loops applied.
-_PLAIN_CODE = re.compile(r"[^/\"'`{}\w$]+")
-_NAME_REST = re.compile(r"[\w$]*")
-_NUMBER_REST = re.compile(r"\w*")
-_PLAIN_STRING = re.compile(r"[^\"\\\r\n$]+")
 _NOT_NEWLINE = re.compile(r"[^\n]")
-
-# Keywords that can precede an expression never act as interpolators: ``else"x"`` is
-# ``else`` then a string, not an interpolated string.
-_KEYWORDS = frozenset(
-    {"case", "do", "else", "for", "if", "match", "return", "then", "throw", "while", "yield"}
-)
 
 # The margin of a ``.stripMargin(...)`` whose argument is not a plain character literal.
 UNKNOWN_MARGIN = ""
@@ -62,6 +51,7 @@ class StringLiteral:
     terminated: bool
     splices: tuple[Splice, ...] = ()
     margin: str | None = None
+    escapes: bool | None = None  # whether escapes are decoded; None: the Scala rule
 
     @property
     def content_start(self) -> int:
@@ -85,163 +75,132 @@ class Lexed:
 
     literals: tuple[StringLiteral, ...]
     code: str
-
-
-@dataclass
-class _Scanner:
-    """One pass over the text; a splice's code is scanned by recursing into ``code``."""
-
-    text: str
-    pos: int = 0
-    literals: list[StringLiteral] = field(default_factory=list)
-    masked: list[tuple[int, int]] = field(default_factory=list)
-
-    def code(self, *, in_splice: bool) -> None:
-        """Scan code; inside a splice, stop at the ``}`` that closes it."""
-        text, depth = self.text, 0
-        while self.pos < len(text):
-            self.pos = _skip(_PLAIN_CODE, text, self.pos)
-            if self.pos == len(text):
-                return
-            ch = text[self.pos]
-            start = self.pos
-            if text.startswith("//", start):
-                end = text.find("\n", start)
-                self.pos = len(text) if end < 0 else end
-                self._mask(start, in_splice=in_splice)
-            elif text.startswith("/*", start):
-                self._block_comment()
-                self._mask(start, in_splice=in_splice)
-            elif ch == '"':
-                self._string(start, None, in_splice=in_splice)
-            elif ch == "'":
-                match = _CHAR_LITERAL.match(text, start)
-                self.pos = match.end() if match else start + 1
-                if match:
-                    self._mask(start, in_splice=in_splice)
-            elif ch == "`":
-                end = text.find("`", start + 1)
-                self.pos = len(text) if end < 0 else end + 1
-            elif ch.isalpha() or ch in "_$":
-                self._identifier_or_interpolation(start, in_splice=in_splice)
-            elif ch.isdigit():
-                self.pos = _skip(_NUMBER_REST, text, self.pos + 1)
-            elif ch == "{":
-                depth += 1
-                self.pos += 1
-            elif ch == "}":
-                if in_splice and depth == 0:
-                    return
-                depth -= 1
-                self.pos += 1
-            else:
-                self.pos += 1
-
-    def _mask(self, start: int, *, in_splice: bool) -> None:
-        if not in_splice:
-            self.masked.append((start, self.pos))
-
-    def _identifier_or_interpolation(self, start: int, *, in_splice: bool) -> None:
-        text = self.text
-        self.pos = _skip(_NAME_REST, text, self.pos + 1)
-        name = text[start : self.pos]
-        if self.pos < len(text) and text[self.pos] == '"' and name not in _KEYWORDS:
-            self._string(start, name, in_splice=in_splice)
-
-    def _block_comment(self) -> None:
-        """Block comments nest in Scala: ``/* a /* b */ still comment */``."""
-        text, depth = self.text, 0
-        while self.pos < len(text):
-            if text.startswith("/*", self.pos):
-                depth += 1
-                self.pos += 2
-            elif text.startswith("*/", self.pos):
-                depth -= 1
-                self.pos += 2
-                if depth == 0:
-                    return
-            else:
-                self.pos += 1
-
-    def _string(self, start: int, interpolator: str | None, *, in_splice: bool) -> None:
-        text = self.text
-        triple = text.startswith('"""', self.pos)
-        self.pos += 3 if triple else 1
-        splices: list[Splice] = []
-        terminated = False
-        while self.pos < len(text):
-            self.pos = _skip(_PLAIN_STRING, text, self.pos)
-            if self.pos == len(text):
-                break
-            ch = text[self.pos]
-            if triple and text.startswith('"""', self.pos):
-                # The closing quotes are the last three of a run: """a"""" holds a".
-                while text.startswith('"""', self.pos + 1):
-                    self.pos += 1
-                self.pos += 3
-                terminated = True
-                break
-            if not triple and ch == '"':
-                self.pos += 1
-                terminated = True
-                break
-            if not triple and ch in "\r\n":
-                break
-            if ch == "\\" and not triple and text[self.pos + 1 : self.pos + 2] not in ("\r", "\n"):
-                self.pos += 2
-            elif ch == "$" and interpolator is not None:
-                splice = self._splice()
-                if splice is not None:
-                    splices.append(splice)
-            else:
-                self.pos += 1
-        self.pos = min(self.pos, len(text))
-        literal = StringLiteral(start, self.pos, interpolator, triple, terminated, tuple(splices))
-        self.literals.append(literal)
-        self._mask(start, in_splice=in_splice)
-
-    def _splice(self) -> Splice | None:
-        """At a ``$`` of an interpolated literal: ``$$`` and ``$"`` are escapes, not splices."""
-        text, start = self.text, self.pos
-        following = text[start + 1 : start + 2]
-        if following == "{":
-            self.pos = start + 2
-            self.code(in_splice=True)
-            self.pos = min(self.pos + 1, len(text))
-            return Splice(start, self.pos)
-        match = _SPLICE_NAME.match(text, start + 1)
-        if match:
-            self.pos = match.end()
-            return Splice(start, self.pos)
-        self.pos = start + (2 if following in ("$", '"') else 1)
-        return None
-
-
-def _skip(run: re.Pattern[str], text: str, pos: int) -> int:
-    """Where the run of ``run`` starting at ``pos`` ends (``pos`` when there is none)."""
-    match = run.match(text, pos)
-    return pos if match is None else match.end()
+    parsed: Parsed = field(compare=False, repr=False)
 
 
 def lex(text: str) -> Lexed:
-    """Scan ``text`` once; unterminated constructs run to the end of their line or file."""
-    scanner = _Scanner(text)
-    scanner.code(in_splice=False)
+    """Parse ``text`` once; an unterminated literal runs to the end of its line (or file).
+
+    After an unterminated literal the rest of the file is lexed afresh from the
+    next line, as a scanner would: tree-sitter's error recovery may otherwise
+    fold the following lines into the error.
+    """
+    parsed = Parsed(text, "scala")
+    literals, masked = _lexical(parsed, 0)
+    return assemble(text, literals, masked, parsed)
+
+
+def _lexical(parsed: Parsed, base: int) -> tuple[list[StringLiteral], list[tuple[int, int]]]:
+    found = parsed.captures(_LEXICAL)
+    literals = [_literal(parsed, node, base) for node in found.get("literal", [])]
+    masked = [_shift(parsed.span(node), base) for node in found.get("masked", [])]
+    broken = _first_unterminated(parsed, literals, masked, base)
+    if broken is None:
+        return literals, masked
+    literals = [lit for lit in literals if lit.end <= broken.start]
+    masked = [span for span in masked if span[1] <= broken.start]
+    literals.append(broken)
+    if broken.end < base + len(parsed.text):
+        rest = Parsed(parsed.text[broken.end - base :], "scala")
+        more, more_masked = _lexical(rest, broken.end)
+        literals += more
+        masked += more_masked
+    return literals, masked
+
+
+def _shift(span: tuple[int, int], base: int) -> tuple[int, int]:
+    return span[0] + base, span[1] + base
+
+
+def assemble(
+    text: str, found: list[StringLiteral], masked: list[tuple[int, int]], parsed: Parsed
+) -> Lexed:
+    """Order the literals, blank comments and outer literals in ``code``, note stripMargin."""
+    literals: list[StringLiteral] = []
+    spans = list(masked)
+    outer_end = 0
+    for literal in sorted(found, key=lambda literal: literal.start):
+        if literal.start >= outer_end:  # not inside another literal's splice
+            spans.append((literal.start, literal.end))
+        literals.append(literal)
+        outer_end = max(outer_end, literal.end) if literal.start >= outer_end else outer_end
     pieces: list[str] = []
     done = 0
-    for start, end in scanner.masked:  # in order, apart: comments and literals of the code
+    for start, end in sorted(spans):
+        if start < done:  # inside a span already blanked
+            continue
         pieces += (text[done:start], _NOT_NEWLINE.sub(" ", text[start:end]))
         done = end
     pieces.append(text[done:])
     code = "".join(pieces)
-    literals: list[StringLiteral] = []
     outer_end = 0
-    for literal in sorted(scanner.literals, key=lambda literal: literal.start):
-        if literal.start >= outer_end:  # not inside another literal's splice
+    marked: list[StringLiteral] = []
+    for literal in literals:
+        if literal.start >= outer_end:
             literal = _with_margin(literal, text, code)
             outer_end = literal.end
-        literals.append(literal)
-    return Lexed(tuple(literals), code)
+        marked.append(literal)
+    return Lexed(tuple(marked), code, parsed)
+
+
+# Literals, and what blanks to code (comments, character literals).
+_LEXICAL = """
+[(string) (interpolated_string_expression)] @literal
+[(comment) (block_comment) (character_literal)] @masked
+"""
+
+
+def _literal(parsed: Parsed, node: Node, base: int = 0) -> StringLiteral:
+    start, end = _shift(parsed.span(node), base)
+    interpolator: str | None = None
+    body = node
+    if node.type == "interpolated_string_expression":
+        head, body = node.children[0], node.children[-1]
+        interpolator = parsed.source(head)
+    text = parsed.text
+    content = parsed.span(body)
+    triple = text.startswith('"""', content[0])
+    splices = tuple(
+        Splice(*_shift(parsed.span(child), base))
+        for child in body.children
+        if child.type == "interpolation"
+    )
+    terminated = not body.has_error and end - base - content[0] >= (6 if triple else 2)
+    return StringLiteral(start, end, interpolator, triple, terminated, splices)
+
+
+_QUOTE = re.compile(r'"')
+_INTERPOLATOR = re.compile(r"[A-Za-z_]\w*$")
+
+
+def _first_unterminated(
+    parsed: Parsed, literals: list[StringLiteral], masked: list[tuple[int, int]], base: int
+) -> StringLiteral | None:
+    """The first quote outside every literal and comment: a literal to the end of its line.
+
+    Judged on the text, not on tree-sitter's error nodes, whose extent depends
+    on how the parser recovers.
+    """
+    text = parsed.text
+    covered = sorted(
+        [(lit.start - base, lit.end - base) for lit in literals]
+        + [(start - base, end - base) for start, end in masked]
+    )
+    index = 0
+    for match in _QUOTE.finditer(text):
+        quote = match.start()
+        while index < len(covered) and covered[index][1] <= quote:
+            index += 1
+        if any(start <= quote < end for start, end in covered[index : index + 8]):
+            continue
+        name = _INTERPOLATOR.search(text, max(0, quote - 40), quote)
+        start = name.start() if name is not None else quote
+        triple = text.startswith('"""', quote)
+        newline = -1 if triple else text.find("\n", quote)
+        end = len(text) if newline < 0 else newline
+        interpolator = name.group() if name is not None else None
+        return StringLiteral(start + base, end + base, interpolator, triple, False)
+    return None
 
 
 def _with_margin(literal: StringLiteral, text: str, code: str) -> StringLiteral:

@@ -158,7 +158,12 @@ def literal_text(
 
 
 def _decodes_escapes(literal: StringLiteral) -> bool:
-    """Plain ``"..."`` and the s/f interpolators process escapes; raw and ``\"\"\"`` do not."""
+    """Plain ``"..."`` and the s/f interpolators process escapes; raw and ``\"\"\"`` do not.
+
+    A literal of another language says so itself (Java decodes escapes in text blocks too).
+    """
+    if literal.escapes is not None:
+        return literal.escapes
     if literal.interpolator is None:
         return not literal.triple
     return literal.interpolator in {"s", "f"}

@@ -93,10 +93,20 @@ def legacy_mentions(sql: str, mapping: TableMapping) -> list[tuple[int, int]]:
 
 
 def spliced_mentions(text: str, mapping: TableMapping) -> list[tuple[int, int]]:
-    """Names of the old table whose project or dataset comes from a splice: unknowable here."""
-    table = re.escape(mapping.old_name.table)
-    pattern = rf"{PLACEHOLDER_PATTERN}(?:[.:][\w-]+)?\.{table}(?![\w])"
-    return [match.span() for match in re.finditer(pattern, text)]
+    """Names of the old table whose project or dataset comes from a splice: unknowable here.
+
+    Every part that is written out must still be the old table's own:
+    ``${p}:samples_eu.plays`` names another dataset and is no reference.
+    """
+    old = mapping.old_name
+    splice, table = PLACEHOLDER_PATTERN, re.escape(old.table)
+    project, dataset = re.escape(old.project), re.escape(old.dataset)
+    pattern = rf"(?<![\w-])(?:(?:{splice}|{project})[.:])?(?:{splice}|{dataset})\.{table}(?![\w])"
+    return [
+        match.span()
+        for match in re.finditer(pattern, text)
+        if re.search(splice, match.group()) is not None
+    ]
 
 
 def looks_like_sql(text: str) -> bool:
@@ -106,3 +116,18 @@ def looks_like_sql(text: str) -> bool:
     references, and handing them to the SQL core would only raise parse errors.
     """
     return _SQL_START.match(text) is not None or _SQL_CLAUSE.search(text) is not None
+
+
+def names_whole(text: str, campaign: Campaign) -> bool:
+    """Whether ``text`` spells an old table whole: project (optional), dataset and table.
+
+    A string the SQL core cannot parse is only a reference when it does; a name
+    sharing just the last part (``[other-proj:music_%s.plays_v1]``) is another table.
+    """
+    for mapping in campaign.tables:
+        old = mapping.old_name
+        project, dataset, table = (re.escape(part) for part in old.parts)
+        pattern = rf"(?<![\w.:`-])`?(?:{project}`?[.:]`?)?{dataset}`?\.`?{table}(?![\w$@*])"
+        if re.search(pattern, text) is not None:
+            return True
+    return False
