@@ -14,7 +14,13 @@ from bot.campaign import Campaign, TableMapping
 from bot.engine.dbt.jinja import source_calls
 from bot.engine.dbt.models import ModelRewrite, rewrite_model
 from bot.engine.dbt.placement import Placer, Target
-from bot.engine.dbt.project import DbtProject, load_project, nested_roots, project_file
+from bot.engine.dbt.project import (
+    DbtProject,
+    load_project,
+    load_vars,
+    nested_roots,
+    project_file,
+)
 from bot.engine.dbt.sources import SourceCatalog, SourceTable, read_catalog
 from bot.engine.dbt.sources_yaml import (
     LayoutError,
@@ -40,12 +46,19 @@ class DbtProjectRewrite:
 def _needles(campaign: Campaign, catalog: SourceCatalog) -> tuple[str, ...]:
     """Words a model must contain to refer to an old table at all.
 
-    A ``source()`` call names its table, so the table names that resolve to an old
-    table are enough, next to the old tables' own names for plain SQL references.
+    A ``source()`` call names its table, so the table names that resolve (or may
+    resolve) to an old table are enough, next to the old tables' own names for plain
+    SQL references and the names of vars that stand for such a ``source()``.
     """
     words = {m.old_name.table for m in campaign.tables}
     for mapping in campaign.tables:
         words.update(t.table for t in catalog.resolving_to(mapping.old_name))
+        words.update(t.table for t in catalog.maybe_resolving_to(mapping.old_name))
+    # A model may reach those tables through a var whose value is their source().
+    tables = set(words)
+    for name, value in catalog.variables.items():
+        if isinstance(value, str) and any(c.table in tables for c in source_calls(value)):
+            words.add(name)
     return tuple(sorted(words))
 
 
@@ -55,7 +68,7 @@ def rewrite_dbt_project(
     """Rewrite the models and sources YAML of the project at ``root`` (pure: no I/O)."""
     project = load_project(root, files.get(project_file(root)))
     yaml_paths = project.yaml_files(files)
-    catalog = read_catalog(yaml_paths, files)
+    catalog = read_catalog(yaml_paths, files, load_vars(files.get(project_file(root))))
     frozen = _frozen(yaml_paths, files, catalog)
     placer = Placer(catalog, set(frozen))
 
