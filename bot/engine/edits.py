@@ -32,6 +32,7 @@ class CommentSyntax:
 SQL_COMMENT = CommentSyntax("--")
 SCALA_COMMENT = CommentSyntax("//")
 JINJA_COMMENT = CommentSyntax("{#", " #}")
+YAML_COMMENT = CommentSyntax("#")
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def render(
     byte order mark, never before it.
     """
     if not guardrails:
-        return Rendered(apply_edits(text, edits), ())
+        new_text = apply_edits(text, edits)
+        return Rendered(new_text, tuple(_written(text, new_text, edits, edits, guide, syntax)))
     index = LineIndex(text)
     reasons_by_line: dict[int, list[str]] = {}
     for site in guardrails:
@@ -139,7 +141,47 @@ def render(
         all_edits.append(TextEdit(start, start, f"{indent}{comment}{newline}"))
 
     new_text = apply_edits(text, all_edits)
-    return Rendered(new_text, tuple(_place(new_text, reasons_by_line, kept, guide, syntax)))
+    placed = [
+        *_place(new_text, reasons_by_line, kept, guide, syntax),
+        *_written(text, new_text, all_edits, edits, guide, syntax),
+    ]
+    return Rendered(new_text, tuple(sorted(placed, key=lambda g: g.line)))
+
+
+def _written(
+    text: str,
+    new_text: str,
+    applied: Iterable[TextEdit],
+    own: Iterable[TextEdit],
+    guide: str,
+    syntax: CommentSyntax,
+) -> Iterable[PlacedGuardrail]:
+    """Guardrail comments an adapter wrote into its own edits (a new entry of a sources YAML).
+
+    ``applied`` are all the edits that made ``new_text``, ``own`` the adapter's; a
+    line of an adapter's edit that is this campaign's godwit comment is listed like
+    the comments ``render`` places itself.
+    """
+    mine = set(own)
+    suffix = f"; see {guide}{syntax.suffix}"
+    old_index: LineIndex | None = None
+    new_index: LineIndex | None = None
+    shift = 0
+    for edit in sorted(set(applied), key=_order):
+        at = edit.start + shift
+        shift += len(edit.replacement) - (edit.end - edit.start)
+        if edit not in mine or "godwit:" not in edit.replacement:
+            continue
+        old_index = old_index or LineIndex(text)
+        new_index = new_index or LineIndex(new_text)
+        first = new_index.line_of(at)
+        for number, line in enumerate(edit.replacement.split("\n")):
+            comment = line.strip()
+            if syntax.is_guardrail(line) and comment.endswith(suffix):
+                reason = comment[len(f"{syntax.prefix} godwit: ") : -len(suffix)]
+                yield PlacedGuardrail(
+                    first + number, old_index.line_of(edit.start), reason, comment
+                )
 
 
 BOM = "\ufeff"

@@ -34,6 +34,7 @@ class FilePlan:
     statements_rewritten: int
     original: str
     new_text: str | None  # None when the file stays as it is
+    notes: tuple[str, ...] = ()  # what moved (a sources YAML's new entries), for the PR body
 
     @property
     def changed(self) -> bool:

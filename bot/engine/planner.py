@@ -14,7 +14,14 @@ from pathlib import PurePosixPath
 from bot.campaign import Campaign
 from bot.engine.dbt import dbt_files, find_dbt_projects, rewrite_dbt_project
 from bot.engine.discovery import is_ignored, standalone_framework
-from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT, CommentSyntax, render
+from bot.engine.edits import (
+    JINJA_COMMENT,
+    SCALA_COMMENT,
+    SQL_COMMENT,
+    YAML_COMMENT,
+    CommentSyntax,
+    render,
+)
 from bot.engine.model import Action, FileRewrite, Framework, VerificationIssue
 from bot.engine.plan import FilePlan, RepoPlan, locate
 from bot.engine.prefilter import may_reference, needle_pattern
@@ -50,7 +57,7 @@ def plan_repository(campaign: Campaign, snapshot: Mapping[str, str]) -> RepoPlan
             is_yaml = PurePosixPath(path).suffix.lower() in _YAML_SUFFIXES
             framework = Framework.DBT_SOURCES if is_yaml else Framework.DBT_MODEL
             # Jinja comments keep guardrails out of the SQL that dbt compiles and runs.
-            syntax = JINJA_COMMENT
+            syntax = YAML_COMMENT if is_yaml else JINJA_COMMENT
             files.append(_plan_file(path, framework, snapshot[path], rewrite, syntax, campaign))
 
     for path in paths:
@@ -101,4 +108,5 @@ def _plan_file(
         statements_rewritten=rewrite.statements_rewritten,
         original=text,
         new_text=rendered.text if rendered.text != text else None,
+        notes=tuple(rewrite.notes),
     )
