@@ -162,7 +162,9 @@ def _written(
     line of an adapter's edit that is this campaign's godwit comment is listed like
     the comments ``render`` places itself.
     """
-    mine = set(own)
+    mine = {edit for edit in own if "godwit:" in edit.replacement}
+    if not mine:
+        return
     suffix = f"; see {guide}{syntax.suffix}"
     old_index: LineIndex | None = None
     new_index: LineIndex | None = None
@@ -170,7 +172,7 @@ def _written(
     for edit in sorted(set(applied), key=_order):
         at = edit.start + shift
         shift += len(edit.replacement) - (edit.end - edit.start)
-        if edit not in mine or "godwit:" not in edit.replacement:
+        if edit not in mine:
             continue
         old_index = old_index or LineIndex(text)
         new_index = new_index or LineIndex(new_text)

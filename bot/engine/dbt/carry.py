@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.campaign import TableMapping
 from bot.engine.sql.guard import Guarded
@@ -77,12 +78,7 @@ class _Carrier:
         self.dialect = dialect
         self.guardrails: list[str] = []
         self.moved: list[str] = []
-        changed = [c for c in mapping.columns if mapping.changes(c)]
-        self._changed = (
-            re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, changed)) + r")(?!\w)", re.I)
-            if changed
-            else None
-        )
+        self._changed = _words(tuple(c for c in mapping.columns if mapping.changes(c)))
 
     def guard(self, reason: str) -> None:
         self.guardrails.append(reason)
@@ -147,6 +143,14 @@ class _Carrier:
                 continue
             kept.append(test)
         return kept
+
+
+@lru_cache(maxsize=64)
+def _words(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of ``names`` as a whole word (not a field of something else), any case."""
+    if not names:
+        return None
+    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.I)
 
 
 def _as_list(value: object) -> list[object]:
