@@ -124,7 +124,7 @@ def render(
 
     all_edits = list(edits)
     lines = text.splitlines(keepends=True)
-    default_newline = _newline_of(text)
+    default_newline = newline_of(text)
     kept: dict[int, str] = {}  # statement line -> the existing comment, stripped
     for line_no, reasons in reasons_by_line.items():
         existing = _existing_guardrail(lines, line_no, syntax, guide)
@@ -189,7 +189,7 @@ def _written(
 BOM = "\ufeff"
 
 
-def _newline_of(text: str) -> str:
+def newline_of(text: str) -> str:
     """The file's line ending, read from its first line ("\n" for a one-line file)."""
     first = text.find("\n")
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"

@@ -175,7 +175,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("sources", "expected", "guardrails", "note"), CASES)
+CRLF = pytest.param(
+    *[v.replace("\n", "\r\n") if isinstance(v, str) and "\n" in v else v for v in CASES[0].values],
+    id="a CRLF sources file keeps CRLF in the lines it gains",
+)
+
+
+@pytest.mark.parametrize(("sources", "expected", "guardrails", "note"), [*CASES, CRLF])
 def test_the_new_entry_inherits_from_the_old_one(
     campaign: Campaign,
     sources: str,
@@ -192,8 +198,8 @@ def test_the_new_entry_inherits_from_the_old_one(
     planned = next(f for f in plan.files if f.path == "models/sources.yml")
     assert planned.new_text == expected
     assert [(g.line, g.reason) for g in planned.guardrails] == guardrails
-    assert [expected.splitlines()[g.line - 1].strip() for g in planned.guardrails] == [
-        g.comment for g in planned.guardrails
+    assert [expected.splitlines()[g.line - 1] for g in planned.guardrails] == [
+        " " * 8 + g.comment for g in planned.guardrails
     ]
     assert planned.notes == (note,)
     body = pr_body(

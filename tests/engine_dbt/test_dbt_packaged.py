@@ -73,6 +73,14 @@ VAR_MODEL_GUARDED = VAR_MODEL.replace(
     f"by hand; see {GUIDE} #}}\nwith base",
 )
 
+SET_MODEL = "{%- set relation = var('plays') -%}\nselect user_id from {{ relation }}\n"
+SET_MODEL_GUARDED = SET_MODEL.replace(
+    "-%}\nselect",
+    "-%}\n{# godwit: var('plays') is source('music', 'plays_v1'), which reads "
+    "legacy-proj.music.plays_v1: point the var at the new table, or migrate this model "
+    f"by hand; see {GUIDE} #}}\nselect",
+)
+
 DIRECT_MODEL = "select user_id, ms_played\nfrom {{ source('music', 'plays_v1') }}\n"
 DIRECT_MIGRATED = (
     "select user_id, duration_ms AS ms_played\nfrom {{ source('music_core_proj', 'plays_v2') }}\n"
@@ -90,6 +98,11 @@ SCENARIOS = [
         {"models/stg_music__plays.sql": VAR_MODEL},
         {"models/stg_music__plays.sql": VAR_MODEL_GUARDED},
         id="a model reading a var that is the old source: guardrail, entry kept",
+    ),
+    pytest.param(
+        {"models/stg_music__plays.sql": SET_MODEL},
+        {"models/stg_music__plays.sql": SET_MODEL_GUARDED},
+        id="a var read inside a set block: guardrail",
     ),
     pytest.param(
         {"models/stg_music__plays.sql": DIRECT_MODEL},
@@ -180,7 +193,7 @@ def test_a_var_model_counts_its_reference_and_the_entry(campaign: Campaign) -> N
     }
     result = rewrite_dbt_project("", files, campaign)
     model = result.files["models/stg_music__plays.sql"]
-    call = "{{ var('plays') }}"
+    call = "var('plays')"
     start = VAR_MODEL.index(call)
     assert [(r.kind, r.start, r.text) for r in model.references] == [
         (ReferenceKind.SOURCE, start, call)

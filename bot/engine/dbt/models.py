@@ -106,7 +106,8 @@ def rewrite_model(
     return _indirect(text, masked, catalog, campaign, finished)
 
 
-_VAR_CALL = re.compile(r"""\{\{-?\s*var\s*\(\s*(['"])(?P<name>[^'"\\]+)\1\s*\)\s*-?\}\}""")
+# ``var('name')`` anywhere in the model: in ``{{ }}``, in ``{% set %}``, as a macro argument.
+_VAR_CALL = re.compile(r"""(?<![\w.])var\s*\(\s*(['"])(?P<name>[^'"\\]+)\1\s*\)""")
 
 
 def _indirect(
@@ -125,11 +126,10 @@ def _indirect(
     other parts match an old table, may read it: a guardrail, never silence.
     """
     sites: list[tuple[int, int, TableMapping, str, SourceTable]] = []
-    for expression in masked.expressions:
-        var = _VAR_CALL.fullmatch(expression.text)
-        value = catalog.variables.get(var["name"]) if var is not None else None
+    for var in _VAR_CALL.finditer(text):
+        value = catalog.variables.get(var["name"])
         called = WHOLE_SOURCE.fullmatch(value.strip()) if isinstance(value, str) else None
-        if var is None or called is None:
+        if called is None or masked.in_comment(var.start()):
             continue
         entry = catalog.lookup(called["source"], called["table"])
         for mapping in campaign.tables:
@@ -145,7 +145,7 @@ def _indirect(
                 )
             else:
                 continue
-            sites.append((expression.start, expression.end, mapping, reason, entry))
+            sites.append((var.start(), var.end(), mapping, reason, entry))
     calls = [c for c in find_source_calls(text) if not masked.in_comment(c.start)]
     for source_call in calls:
         entry = catalog.lookup(source_call.source, source_call.table)

@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from bot.engine.dbt.sources import declared_sources, load_yaml
-from bot.engine.edits import LineIndex, apply_edits
+from bot.engine.edits import LineIndex, apply_edits, newline_of
 from bot.engine.model import TextEdit
 
 
@@ -249,7 +249,8 @@ def _append(seq: CommentedSeq, entries: _Entries, lines: _Lines) -> TextEdit:
     block = _block(entries, lines.text, dash)
     if at == len(lines.text) and lines.text and not lines.text.endswith("\n"):
         block = "\n" + block
-    return TextEdit(at, at, block)
+    newline = newline_of(lines.text)  # the file's line ending: CRLF stays CRLF
+    return TextEdit(at, at, block.replace("\n", newline) if newline != "\n" else block)
 
 
 def _removals(sources: CommentedSeq, edit: SourcesFileEdit, lines: _Lines) -> list[TextEdit]:
