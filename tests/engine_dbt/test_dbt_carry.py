@@ -214,3 +214,23 @@ def test_the_new_entry_inherits_from_the_old_one(
     assert f"[`models/sources.yml` line {guardrails[0][0]}]" in body
     again = plan_repository(campaign, {**snapshot, **plan.changes})
     assert again.changes == {}
+
+
+def test_an_already_declared_new_entry_is_kept_and_the_pr_says_so(campaign: Campaign) -> None:
+    declared = (
+        "version: 2\nsources:\n  - name: core\n    database: core-proj\n    schema: music\n"
+        "    tables:\n      - name: plays_v2\n"
+    )
+    snapshot = {
+        "dbt_project.yml": "name: radio\n",
+        "models/sources.yml": DOCUMENTED,
+        "models/core.yml": declared,
+        "models/tracks.sql": MODEL,
+    }
+    plan = plan_repository(campaign, snapshot)
+    assert "models/core.yml" not in plan.changes
+    sources = next(f for f in plan.files if f.path == "models/sources.yml")
+    assert sources.notes == (
+        "source('core', 'plays_v2') was declared already and is kept as it is; the description "
+        "and tests of the removed entry of legacy-proj.music.plays_v1 were not carried over to it",
+    )
