@@ -38,6 +38,7 @@ _HEADERS = {
 
 # What may stand between CREATE and PROCEDURE: OR REPLACE, TEMP / TEMPORARY.
 _PROCEDURE_MODIFIERS = frozenset({TokenType.OR, TokenType.REPLACE, TokenType.TEMPORARY})
+_STRINGS = frozenset({TokenType.STRING, TokenType.RAW_STRING, TokenType.IDENTIFIER})
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def _procedure_body(chunk: Sequence[Token]) -> int:
             depth += 1
         elif kind in (TokenType.R_PAREN, TokenType.R_BRACKET):
             depth -= 1
-        elif depth == 0 and chunk[index].text.upper() == "BEGIN":
+        elif depth == 0 and kind not in _STRINGS and chunk[index].text.upper() == "BEGIN":
             return index + 1
     return 0
 

@@ -79,3 +79,14 @@ CREATE OR REPLACE PROCEDURE music.plays_v1_refresh()
 BEGIN
   SELECT 1;
 END
+
+### a procedure named `begin` in quotes still opens its body at BEGIN
+CREATE OR REPLACE PROCEDURE reports.`begin`()
+BEGIN
+  SELECT ms_played FROM `legacy-proj.music.plays_v1`;
+END
+>>>
+CREATE OR REPLACE PROCEDURE reports.`begin`()
+BEGIN
+  SELECT duration_ms AS ms_played FROM `core-proj.music.plays_v2`;
+END
