@@ -424,9 +424,16 @@ def _is_local_host(host: str) -> bool:
     return address.is_loopback or address.is_link_local or address.is_unspecified
 
 
+# The dialects the engine migrates end to end: table names (project.dataset.table),
+# quoting and the scripting the SQL rules follow are BigQuery's. Others are refused
+# rather than half-read.
+SUPPORTED_DIALECTS = ("bigquery",)
+
+
 def _dialect(name: str) -> str:
-    if not name or sqlglot.Dialect.get(name) is None:
-        _reject(f"unknown SQL dialect {name!r} (sqlglot names, such as 'bigquery')")
+    if name not in SUPPORTED_DIALECTS:
+        supported = ", ".join(repr(d) for d in SUPPORTED_DIALECTS)
+        _reject(f"unsupported SQL dialect {name!r}: the engine migrates {supported} SQL only")
     return name
 
 

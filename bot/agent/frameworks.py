@@ -20,4 +20,4 @@ def framework_of(path: str, snapshot: Mapping[str, str]) -> Framework:
 
 def comment_syntax(framework: Framework) -> CommentSyntax:
     """The engine's comment style per framework; dbt guardrails stay out of compiled SQL."""
-    return adapter_for(framework).comment
+    return adapter_for(framework).comment_for(framework)

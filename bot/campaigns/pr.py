@@ -149,6 +149,7 @@ def pr_body(
         ],
         guardrails=guardrails,
         protected=protected,
+        moved=[{"path": f.path, "note": note} for f in changed for note in f.notes],
         issues=issues,
         statements=sum(f.statements_rewritten for f in changed),
         commands=COMMANDS[Context.PR],

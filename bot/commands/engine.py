@@ -29,8 +29,7 @@ from bot.campaigns.usage import (
     parse_jobs_export,
 )
 from bot.checkout import CheckoutError, read_checkout, write_changes
-from bot.engine.model import Action
-from bot.engine.plan import FilePlan, RepoPlan
+from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report, summarise
 from bot.rendering import render
@@ -104,19 +103,14 @@ def apply_command(
             campaign=campaign,
             check=check,
             # A file that only gains guardrail comments still reads the old table: say so.
-            rewritten=[f"{repo.name}/{f.path}" for repo, f in pending if not _guard_only(f)],
-            guarded=[f"{repo.name}/{f.path}" for repo, f in pending if _guard_only(f)],
+            rewritten=[f"{repo.name}/{f.path}" for repo, f in pending if not f.guardrail_only],
+            guarded=[f"{repo.name}/{f.path}" for repo, f in pending if f.guardrail_only],
             summaries=[(p.name, summarise(p.plan)) for p in planned],
         ),
         nl=False,
     )
     if check and pending:
         raise typer.Exit(EXIT_CHANGES_PENDING)
-
-
-def _guard_only(file: FilePlan) -> bool:
-    """The file changes only by gaining guardrail comments: it still reads the old table."""
-    return file.action is Action.GUARDRAIL and not file.statements_rewritten
 
 
 def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from bot.campaign import Campaign
 from bot.engine.dbt import dbt_files, find_dbt_projects, rewrite_dbt_project
 from bot.engine.discovery import is_ignored
-from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT, CommentSyntax
+from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT, YAML_COMMENT, CommentSyntax
 from bot.engine.jvm import lex_file, plan_jvm
 from bot.engine.model import FileRewrite, Framework, VerificationIssue
 from bot.engine.prefilter import may_reference, needle_pattern
@@ -62,6 +62,11 @@ class Adapter:
     comment: CommentSyntax
     context_file: str  # under templates/context/
     checks: Checks
+    other_comments: tuple[tuple[Framework, CommentSyntax], ...] = ()
+    """Frameworks of this adapter whose files take another comment syntax than ``comment``."""
+
+    def comment_for(self, framework: Framework) -> CommentSyntax:
+        return dict(self.other_comments).get(framework, self.comment)
 
 
 def by_suffix(*suffixes: str) -> Claims:
@@ -149,6 +154,8 @@ ADAPTERS: tuple[Adapter, ...] = (
         JINJA_COMMENT,  # Jinja comments stay out of the SQL that dbt compiles and runs
         "dbt.md",
         _no_checks,
+        # A sources YAML is read by dbt as YAML: its guardrails are YAML comments.
+        ((Framework.DBT_SOURCES, YAML_COMMENT),),
     ),
     Adapter(
         Framework.BIGQUERY_SQL,

@@ -32,6 +32,7 @@ class CommentSyntax:
 SQL_COMMENT = CommentSyntax("--")
 SCALA_COMMENT = CommentSyntax("//")
 JINJA_COMMENT = CommentSyntax("{#", " #}")
+YAML_COMMENT = CommentSyntax("#")
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,16 @@ def render(
 ) -> Rendered:
     """Apply ``edits`` and put one guardrail comment above each guarded line.
 
-    A godwit comment already directly above a guarded line is replaced rather
-    than repeated, which keeps applying a campaign twice equal to applying it once
-    and lets an updated campaign refresh its own comments.
+    A godwit comment of this campaign (it links the campaign's ``guide``) already in
+    the run of godwit comments directly above a guarded line is kept as it is, in
+    whatever wording the version that wrote it used: applying a campaign to guarded
+    code changes nothing, and applying it twice equals applying it once. A new
+    comment ends its line the way the file does (CRLF stays CRLF) and goes after a
+    byte order mark, never before it.
     """
     if not guardrails:
-        return Rendered(apply_edits(text, edits), ())
+        new_text = apply_edits(text, edits)
+        return Rendered(new_text, tuple(_written(text, new_text, edits, edits, guide, syntax)))
     index = LineIndex(text)
     reasons_by_line: dict[int, list[str]] = {}
     for site in guardrails:
@@ -119,35 +124,104 @@ def render(
 
     all_edits = list(edits)
     lines = text.splitlines(keepends=True)
+    default_newline = newline_of(text)
+    kept: dict[int, str] = {}  # statement line -> the existing comment, stripped
     for line_no, reasons in reasons_by_line.items():
+        existing = _existing_guardrail(lines, line_no, syntax, guide)
+        if existing is not None:
+            kept[line_no] = existing
+            continue
         line_text = lines[line_no - 1] if line_no - 1 < len(lines) else ""
-        indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
-        comment = guardrail_comment("; ".join(reasons), guide, syntax)
         start = index.line_start(line_no)
-        previous = lines[line_no - 2] if line_no >= 2 else None
-        if previous is not None and syntax.is_guardrail(previous):
-            prev_start = index.line_start(line_no - 1)
-            newline = previous[len(previous.rstrip("\r\n")) :]
-            all_edits.append(
-                TextEdit(prev_start, prev_start + len(previous), f"{indent}{comment}{newline}")
-            )
-        else:
-            all_edits.append(TextEdit(start, start, f"{indent}{comment}\n"))
+        if start == 0 and line_text.startswith(BOM):
+            line_text, start = line_text[1:], 1
+        indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
+        newline = line_text[len(line_text.rstrip("\r\n")) :] or default_newline
+        comment = guardrail_comment("; ".join(reasons), guide, syntax)
+        all_edits.append(TextEdit(start, start, f"{indent}{comment}{newline}"))
 
     new_text = apply_edits(text, all_edits)
-    return Rendered(new_text, tuple(_place(new_text, reasons_by_line, guide, syntax)))
+    placed = [
+        *_place(new_text, reasons_by_line, kept, guide, syntax),
+        *_written(text, new_text, all_edits, edits, guide, syntax),
+    ]
+    return Rendered(new_text, tuple(sorted(placed, key=lambda g: g.line)))
+
+
+def _written(
+    text: str,
+    new_text: str,
+    applied: Iterable[TextEdit],
+    own: Iterable[TextEdit],
+    guide: str,
+    syntax: CommentSyntax,
+) -> Iterable[PlacedGuardrail]:
+    """Guardrail comments an adapter wrote into its own edits (a new entry of a sources YAML).
+
+    ``applied`` are all the edits that made ``new_text``, ``own`` the adapter's; a
+    line of an adapter's edit that is this campaign's godwit comment is listed like
+    the comments ``render`` places itself.
+    """
+    mine = {edit for edit in own if "godwit:" in edit.replacement}
+    if not mine:
+        return
+    suffix = f"; see {guide}{syntax.suffix}"
+    old_index: LineIndex | None = None
+    new_index: LineIndex | None = None
+    shift = 0
+    for edit in sorted(set(applied), key=_order):
+        at = edit.start + shift
+        shift += len(edit.replacement) - (edit.end - edit.start)
+        if edit not in mine:
+            continue
+        old_index = old_index or LineIndex(text)
+        new_index = new_index or LineIndex(new_text)
+        first = new_index.line_of(at)
+        for number, line in enumerate(edit.replacement.split("\n")):
+            comment = line.strip()
+            if syntax.is_guardrail(line) and comment.endswith(suffix):
+                reason = comment[len(f"{syntax.prefix} godwit: ") : -len(suffix)]
+                yield PlacedGuardrail(
+                    first + number, old_index.line_of(edit.start), reason, comment
+                )
+
+
+BOM = "\ufeff"
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending, read from its first line ("\n" for a one-line file)."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def _existing_guardrail(
+    lines: Sequence[str], line_no: int, syntax: CommentSyntax, guide: str
+) -> str | None:
+    """This campaign's godwit comment in the run of godwit comments above ``line_no``."""
+    above = line_no - 2
+    while above >= 0 and syntax.is_guardrail(lines[above].lstrip(BOM)):
+        line = lines[above].lstrip(BOM).strip()
+        if guide in line:
+            return line
+        above -= 1
+    return None
 
 
 def _place(
-    new_text: str, reasons_by_line: dict[int, list[str]], guide: str, syntax: CommentSyntax
+    new_text: str,
+    reasons_by_line: dict[int, list[str]],
+    kept: dict[int, str],
+    guide: str,
+    syntax: CommentSyntax,
 ) -> Iterable[PlacedGuardrail]:
-    """Find each inserted comment's line in the new text, in statement order."""
-    new_lines = new_text.splitlines()
+    """Find each guardrail comment's line in the new text, in statement order."""
+    new_lines = [line.lstrip(BOM).strip() for line in new_text.splitlines()]
     cursor = 0
     for statement_line in sorted(reasons_by_line):
         reason = "; ".join(reasons_by_line[statement_line])
-        comment = guardrail_comment(reason, guide, syntax)
-        while cursor < len(new_lines) and new_lines[cursor].strip() != comment:
+        comment = kept.get(statement_line) or guardrail_comment(reason, guide, syntax)
+        while cursor < len(new_lines) and new_lines[cursor] != comment:
             cursor += 1
         yield PlacedGuardrail(cursor + 1, statement_line, reason, comment)
         cursor += 1

@@ -89,3 +89,4 @@ class FileRewrite:
     guardrails: list[GuardrailSite] = field(default_factory=list)
     verification: list[VerificationIssue] = field(default_factory=list)
     statements_rewritten: int = 0
+    notes: list[str] = field(default_factory=list)  # what moved, one line each, for people

@@ -35,6 +35,16 @@ class FilePlan:
     original: str
     new_text: str | None  # None when the file stays as it is
     protected: str | None = None  # why no writer may change it (``bot.engine.protected``)
+    notes: tuple[str, ...] = ()  # what moved (a sources YAML's new entries), for the PR body
+
+    @property
+    def guardrail_only(self) -> bool:
+        """The file changes only by gaining guardrail comments: it still reads the old table."""
+        if self.new_text is None or not self.guardrails:
+            return False
+        lines = self.new_text.splitlines(keepends=True)
+        added = {g.line - 1 for g in self.guardrails}
+        return "".join(line for i, line in enumerate(lines) if i not in added) == self.original
 
     @property
     def changed(self) -> bool:

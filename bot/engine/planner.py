@@ -36,7 +36,8 @@ def plan_repository(campaign: Campaign, snapshot: Mapping[str, str]) -> RepoPlan
         counts[adapter.framework] += found.scanned
         for path, (framework, rewrite) in sorted(found.files.items()):
             text = snapshot[path]
-            files.append(_plan_file(path, framework, text, rewrite, adapter.comment, campaign))
+            syntax = adapter.comment_for(framework)
+            files.append(_plan_file(path, framework, text, rewrite, syntax, campaign))
     files.sort(key=lambda f: f.path)
     return RepoPlan(tuple(files), scanned, skipped, {f: n for f, n in counts.items() if n})
 
@@ -70,4 +71,5 @@ def _plan_file(
         statements_rewritten=rewrite.statements_rewritten,
         original=text,
         new_text=rendered.text if rendered.text != text else None,
+        notes=tuple(rewrite.notes),
     )

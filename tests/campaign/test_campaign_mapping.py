@@ -88,7 +88,6 @@ def test_hash_ignores_layout_comments_order_and_spelled_out_defaults(valid_yaml:
         ("is_premium: null", "is_premium: 'FALSE'"),
         ("migrations/plays-v2", "migrations/plays-v2-final"),
         ("track_uri, ms_played", "ms_played, track_uri"),
-        ("dialect: bigquery", "dialect: duckdb"),
         ('exclude: ["acme/sandbox-*"]', "exclude: []"),
     ],
 )

@@ -18,7 +18,7 @@ def test_every_framework_has_one_adapter() -> None:
 @pytest.mark.parametrize("framework", list(Framework))
 def test_each_framework_has_a_context_file_and_comment(framework: Framework) -> None:
     assert context_file(framework).startswith("# Framework context")
-    assert comment_syntax(framework) is adapter_for(framework).comment
+    assert comment_syntax(framework) is adapter_for(framework).comment_for(framework)
 
 
 def test_claims_do_not_overlap_and_dbt_wins() -> None:
@@ -39,3 +39,8 @@ def test_claims_do_not_overlap_and_dbt_wins() -> None:
     }
     assert framework_of("src/D.java", snapshot) is Framework.BEAM_JAVA
     assert framework_of("models/a.sql", snapshot) is Framework.DBT_MODEL
+
+
+def test_dbt_sources_yaml_takes_yaml_comments_and_models_jinja_comments() -> None:
+    assert comment_syntax(Framework.DBT_SOURCES).prefix == "#"
+    assert comment_syntax(Framework.DBT_MODEL).prefix == "{#"

@@ -74,7 +74,9 @@ def test_rendering_twice_does_not_repeat_the_comment() -> None:
     assert twice.guardrails[0].line == 1
 
 
-def test_a_stale_godwit_comment_is_replaced_not_stacked() -> None:
+def test_an_earlier_godwit_comment_is_kept_as_it_is_not_stacked() -> None:
+    # Applying a campaign to code it guarded before changes nothing, even when the
+    # comment's wording (an earlier version's) differs from today's.
     text = f"-- godwit: old reason; see {GUIDE}\nSELECT x FROM t;\n"
     rendered = render(
         text,
@@ -83,7 +85,10 @@ def test_a_stale_godwit_comment_is_replaced_not_stacked() -> None:
         syntax=SQL_COMMENT,
         guide=GUIDE,
     )
-    assert rendered.text == f"-- godwit: new reason; see {GUIDE}\nSELECT x FROM t;\n"
+    assert rendered.text == text
+    assert [(g.line, g.statement_line, g.comment) for g in rendered.guardrails] == [
+        (1, 2, f"-- godwit: old reason; see {GUIDE}")
+    ]
 
 
 def test_two_statements_on_one_line_share_one_comment() -> None:

@@ -35,6 +35,7 @@ sources:
     schema: music
     tables:
       - name: plays_v2
+        loaded_at_field: played_at
 """
 
 BOTH_SOURCES = """\
@@ -53,6 +54,7 @@ sources:
     schema: music
     tables:
       - name: plays_v2
+        loaded_at_field: played_at
 """
 
 INCREMENTAL = """\
@@ -167,7 +169,8 @@ SCENARIOS = [
     pytest.param(
         {"models/core.yml": CORE_SOURCES, "models/tracks.sql": TRACKS},
         {
-            "models/core.yml": CORE_SOURCES + "      - name: plays_v2\n",
+            "models/core.yml": CORE_SOURCES
+            + "      - name: plays_v2\n        loaded_at_field: played_at\n",
             "models/tracks.sql": TRACKS.replace(
                 "'music', 'plays_v1'", "'core', 'plays_v2'"
             ).replace("track_uri", "track_id AS track_uri"),
@@ -280,7 +283,9 @@ def test_table_renamed_within_its_source() -> None:
     old_entry = (
         "      # one row per play\n      - name: plays_v1\n        loaded_at_field: played_at\n"
     )
-    expected = SOURCES.replace(old_entry, "") + "      - name: plays_v2\n"
+    expected = SOURCES.replace(old_entry, "") + (
+        "      - name: plays_v2\n        loaded_at_field: played_at\n"
+    )
     assert after["models/sources.yml"] == expected
 
 
@@ -338,5 +343,6 @@ def test_tables_moving_to_one_dataset_share_one_new_source() -> None:
     )
     assert after["models/sources.yml"] == (
         "version: 2\n\nsources:\n  - name: music_core_proj\n    database: core-proj\n"
-        "    schema: music\n    tables:\n      - name: plays_v2\n      - name: users_v2\n"
+        "    schema: music\n    tables:\n      - name: plays_v2\n"
+        "        loaded_at_field: played_at\n      - name: users_v2\n"
     )

@@ -15,6 +15,13 @@ CAMPAIGNS: dict[str, Campaign] = {
         new_columns={"user_id": "STRING", "end_ms": "INT64", "start_ms": "INT64"},
         old_columns=["user_id", "ms_played"],
     ),
+    "sessions": plays_v2(
+        old_columns=[*PLAYS_V2["tables"][0]["old_columns"], "sessions"],
+        new_columns={
+            **PLAYS_V2["tables"][0]["new_columns"],
+            "sessions": "ARRAY<STRUCT<device STRING, started_at TIMESTAMP>>",
+        },
+    ),
     # Validation rejects this campaign; built unvalidated, it shows that the
     # engine still verifies its own output instead of trusting its input.
     "typo": Campaign.model_construct(

@@ -11,21 +11,35 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.campaign import Campaign, TableMapping
+from bot.engine.dbt.carry import carry
 from bot.engine.dbt.jinja import source_calls
 from bot.engine.dbt.models import ModelRewrite, rewrite_model
 from bot.engine.dbt.placement import Placer, Target
-from bot.engine.dbt.project import DbtProject, load_project, nested_roots, project_file
-from bot.engine.dbt.sources import SourceCatalog, SourceTable, read_catalog
+from bot.engine.dbt.project import (
+    DbtProject,
+    load_project,
+    load_vars,
+    nested_roots,
+    project_file,
+)
+from bot.engine.dbt.sources import (
+    SourceCatalog,
+    SourceTable,
+    declared_sources,
+    load_yaml,
+    read_catalog,
+)
 from bot.engine.dbt.sources_yaml import (
     LayoutError,
     NewSource,
     NewTable,
     SourcesFileEdit,
     check_layout,
-    edit_sources_file,
     entry_span,
+    sources_file_edits,
 )
-from bot.engine.model import FileRewrite, Reference, ReferenceKind, TextEdit, VerificationIssue
+from bot.engine.edits import YAML_COMMENT, guardrail_comment
+from bot.engine.model import FileRewrite, Reference, ReferenceKind, VerificationIssue
 
 
 @dataclass
@@ -40,12 +54,19 @@ class DbtProjectRewrite:
 def _needles(campaign: Campaign, catalog: SourceCatalog) -> tuple[str, ...]:
     """Words a model must contain to refer to an old table at all.
 
-    A ``source()`` call names its table, so the table names that resolve to an old
-    table are enough, next to the old tables' own names for plain SQL references.
+    A ``source()`` call names its table, so the table names that resolve (or may
+    resolve) to an old table are enough, next to the old tables' own names for plain
+    SQL references and the names of vars that stand for such a ``source()``.
     """
     words = {m.old_name.table for m in campaign.tables}
     for mapping in campaign.tables:
         words.update(t.table for t in catalog.resolving_to(mapping.old_name))
+        words.update(t.table for t in catalog.maybe_resolving_to(mapping.old_name))
+    # A model may reach those tables through a var whose value is their source().
+    tables = set(words)
+    for name, value in catalog.variables.items():
+        if isinstance(value, str) and any(c.table in tables for c in source_calls(value)):
+            words.add(name)
     return tuple(sorted(words))
 
 
@@ -55,7 +76,7 @@ def rewrite_dbt_project(
     """Rewrite the models and sources YAML of the project at ``root`` (pure: no I/O)."""
     project = load_project(root, files.get(project_file(root)))
     yaml_paths = project.yaml_files(files)
-    catalog = read_catalog(yaml_paths, files)
+    catalog = read_catalog(yaml_paths, files, load_vars(files.get(project_file(root))))
     frozen = _frozen(yaml_paths, files, catalog)
     placer = Placer(catalog, set(frozen))
 
@@ -79,9 +100,12 @@ def rewrite_dbt_project(
     still_used = {e for m in models.values() for e in m.still_used}
     still_used |= _called_elsewhere(project, files, set(models), catalog)
     still_used |= {e for e in catalog.tables if e.path in frozen}
-    plan = _plan_sources(campaign, catalog, placer, migrated, still_used)
+    notes: dict[str, list[str]] = {}
+    plan = _plan_sources(campaign, catalog, placer, migrated, still_used, files, notes)
     for path, edit in plan.items():
         rewrite = _rewrite_sources_file(path, files[path], edit, catalog, campaign)
+        if rewrite.edits:
+            rewrite.notes.extend(notes.get(path, []))
         if path in frozen and rewrite.references:
             message = f"{frozen[path]}: its entries stay as they are"
             rewrite.verification.append(VerificationIssue(0, message))
@@ -127,10 +151,15 @@ def _plan_sources(
     placer: Placer,
     migrated: set[SourceTable],
     still_used: set[SourceTable],
+    files: Mapping[str, str],
+    notes: dict[str, list[str]],
 ) -> dict[str, SourcesFileEdit]:
-    """Per YAML file: entries to drop, tables and sources to add (files with old entries too)."""
+    """Per YAML file: entries to drop, tables and sources to add (files with old entries too).
+
+    ``notes`` gains, per file, what each new entry carried over from the old one.
+    """
     plan: dict[str, SourcesFileEdit] = {}
-    new_sources: dict[tuple[str, str], list[Target]] = {}
+    new_sources: dict[tuple[str, str], list[tuple[Target, SourceTable, TableMapping]]] = {}
     for mapping in campaign.tables:
         olds = catalog.resolving_to(mapping.old_name)
         for entry in olds:
@@ -141,30 +170,72 @@ def _plan_sources(
         if not moved:
             continue
         target = placer.place(mapping, moved[0])
-        if target is None or target.declared:
+        if target is None:
+            continue
+        if target.declared:
+            dropped = [e for e in olds if e not in still_used]
+            if any(
+                carry(_yaml_entry(files[e.path], e), mapping, campaign.dialect).body != "{}"
+                for e in dropped
+            ):
+                notes.setdefault(dropped[0].path, []).append(
+                    f"source('{target.source}', '{target.table}') was declared already and is kept "
+                    f"as it is; the description and tests of the removed entry of {mapping.old} "
+                    "were not carried over to it"
+                )
             continue
         if target.new_source:
-            new_sources.setdefault((target.path, target.source), []).append(target)
+            new_sources.setdefault((target.path, target.source), []).append(
+                (target, moved[0], mapping)
+            )
             continue
         host = next(t for t in catalog.tables if (t.path, t.source) == (target.path, target.source))
         edit = plan.setdefault(target.path, SourcesFileEdit())
-        edit.add_tables.setdefault(host.source_index, []).append(_new_table(target))
+        edit.add_tables.setdefault(host.source_index, []).append(
+            _new_table(target, moved[0], mapping, campaign, files, notes)
+        )
     for (path, name), targets in new_sources.items():
         first = targets[0]
-        tables = tuple(_new_table(t) for t in targets)
-        source = NewSource(name, first.database, first.schema, tables)
+        tables = tuple(_new_table(t, old, m, campaign, files, notes) for t, old, m in targets)
+        source = NewSource(name, first[0].database, first[0].schema, tables)
         plan.setdefault(path, SourcesFileEdit()).add_sources.append(source)
     return plan
 
 
-def _new_table(target: Target) -> NewTable:
-    return NewTable(target.table, target.identifier)
+def _new_table(
+    target: Target,
+    old: SourceTable,
+    mapping: TableMapping,
+    campaign: Campaign,
+    files: Mapping[str, str],
+    notes: dict[str, list[str]],
+) -> NewTable:
+    """The new entry, with what the old entry's description, columns and tests hand on."""
+    carried = carry(_yaml_entry(files[old.path], old), mapping, campaign.dialect)
+    comments = tuple(
+        guardrail_comment(reason, campaign.guide, YAML_COMMENT) for reason in carried.guardrails
+    )
+    said = f"source('{old.source}', '{old.table}') → source('{target.source}', '{target.table}')"
+    if carried.moved:
+        said += f": carried over {'; '.join(carried.moved)}"
+    if carried.guardrails:
+        said += f"; left to a person (guardrail in the YAML): {'; '.join(carried.guardrails)}"
+    notes.setdefault(target.path, []).append(said)
+    return NewTable(target.table, target.identifier, carried.body, comments)
+
+
+def _yaml_entry(text: str, entry: SourceTable) -> object:
+    sources = declared_sources(load_yaml(text))
+    if sources is None:
+        return None
+    tables = sources[entry.source_index].get("tables")
+    return tables[entry.table_index] if isinstance(tables, list) else None
 
 
 def _rewrite_sources_file(
     path: str, text: str, edit: SourcesFileEdit, catalog: SourceCatalog, campaign: Campaign
 ) -> FileRewrite:
-    """One whole-file edit when the text changes, and every old entry as a reference."""
+    """The file's line splices, and every old entry as a reference."""
     rewrite = FileRewrite()
     for mapping in campaign.tables:
         for entry in catalog.resolving_to(mapping.old_name):
@@ -175,10 +246,9 @@ def _rewrite_sources_file(
                 Reference(mapping.old, ReferenceKind.SOURCE_ENTRY, start, end, text[start:end])
             )
     try:
-        new_text = edit_sources_file(text, edit)
+        edits = sources_file_edits(text, edit)
     except LayoutError as error:
         rewrite.verification.append(VerificationIssue(0, f"cannot edit the sources: {error}"))
         return rewrite
-    if new_text != text:
-        rewrite.edits.append(TextEdit(0, len(text), new_text))
+    rewrite.edits.extend(e for e in edits if text[e.start : e.end] != e.replacement)
     return rewrite

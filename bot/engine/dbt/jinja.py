@@ -89,7 +89,7 @@ _CALL = (
     + r"\s*\)"
 )
 SOURCE_CALL = re.compile(_CALL)
-_WHOLE_SOURCE = re.compile(r"\{\{-?\s*(?P<call>" + _CALL + r")\s*-?\}\}")
+WHOLE_SOURCE = re.compile(r"\{\{-?\s*(?P<call>" + _CALL + r")\s*-?\}\}")
 _RELATION = re.compile(r"\{\{-?\s*(?:this|ref\(.*\))\s*-?\}\}", re.DOTALL)
 _CONFIG = re.compile(r"\{\{-?\s*config\(")
 _OPENERS = re.compile(r"\{\{|\{%|\{#")
@@ -164,7 +164,7 @@ def _tag_end(text: str, start: int, opener: str) -> int:
 def _role(tag: str, offset: int) -> tuple[ExpressionRole, SourceCall | None]:
     if _CONFIG.match(tag):
         return ExpressionRole.STATEMENT, None
-    whole = _WHOLE_SOURCE.fullmatch(tag)
+    whole = WHOLE_SOURCE.fullmatch(tag)
     if whole:
         return ExpressionRole.SOURCE, _call(whole, offset, "call")
     if _RELATION.fullmatch(tag):

@@ -7,13 +7,21 @@ masked placeholders for the core and checks that no edit lands on Jinja.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlglot import exp
 
 from bot.campaign import Campaign, TableMapping
-from bot.engine.dbt.jinja import ExpressionRole, JinjaExpression, MaskedModel, SourceCall, mask
+from bot.engine.dbt.jinja import (
+    WHOLE_SOURCE,
+    ExpressionRole,
+    JinjaExpression,
+    MaskedModel,
+    SourceCall,
+    mask,
+)
 from bot.engine.dbt.jinja import source_calls as find_source_calls
 from bot.engine.dbt.sources import SourceCatalog, SourceTable
 from bot.engine.model import FileRewrite, GuardrailSite, Reference, ReferenceKind, VerificationIssue
@@ -94,7 +102,69 @@ def rewrite_model(
         tokens=masked.tokens or None,  # empty: the core tokenizes (and reports) it itself
     )
     olds = [old for _, old in placed.values()]
-    return _finish(text, masked, core, olds, campaign, catalog, target)
+    finished = _finish(text, masked, core, olds, campaign, catalog, target)
+    return _indirect(text, masked, catalog, campaign, finished)
+
+
+# ``var('name')`` anywhere in the model: in ``{{ }}``, in ``{% set %}``, as a macro argument.
+_VAR_CALL = re.compile(r"""(?<![\w.])var\s*\(\s*(['"])(?P<name>[^'"\\]+)\1\s*\)""")
+
+
+def _indirect(
+    text: str,
+    masked: MaskedModel,
+    catalog: SourceCatalog,
+    campaign: Campaign,
+    found: ModelRewrite | None,
+) -> ModelRewrite | None:
+    """Guard what may read an old table without a ``source()`` the rewrite can follow.
+
+    ``{{ var('issue') }}`` whose value (in ``dbt_project.yml``) is a ``source()`` of an
+    old table reads it, but the model cannot be rewritten without changing what the
+    var means to every project that sets it: a person decides. A ``source()`` of an
+    entry whose schema or identifier is Jinja that cannot be read here, and whose
+    other parts match an old table, may read it: a guardrail, never silence.
+    """
+    sites: list[tuple[int, int, TableMapping, str, SourceTable]] = []
+    for var in _VAR_CALL.finditer(text):
+        value = catalog.variables.get(var["name"])
+        called = WHOLE_SOURCE.fullmatch(value.strip()) if isinstance(value, str) else None
+        if called is None or masked.in_comment(var.start()):
+            continue
+        entry = catalog.lookup(called["source"], called["table"])
+        for mapping in campaign.tables:
+            call = f"source('{called['source']}', '{called['table']}')"
+            if entry is not None and entry.resolves_to(mapping.old_name):
+                reason = (
+                    f"var('{var['name']}') is {call}, which reads {mapping.old}: point the var "
+                    "at the new table, or migrate this model by hand"
+                )
+            elif entry is not None and entry.may_resolve_to(mapping.old_name):
+                reason = (
+                    f"var('{var['name']}') is {call}, which may read {mapping.old}: {entry.unread}"
+                )
+            else:
+                continue
+            sites.append((var.start(), var.end(), mapping, reason, entry))
+    calls = [c for c in find_source_calls(text) if not masked.in_comment(c.start)]
+    for source_call in calls:
+        entry = catalog.lookup(source_call.source, source_call.table)
+        for mapping in campaign.tables:
+            if entry is None or not entry.may_resolve_to(mapping.old_name):
+                continue
+            call = f"source('{source_call.source}', '{source_call.table}')"
+            reason = f"cannot tell whether {call} reads {mapping.old}: {entry.unread}"
+            sites.append((source_call.start, source_call.end, mapping, reason, entry))
+    if not sites:
+        return found
+    result = found or ModelRewrite(FileRewrite())
+    for start, end, mapping, reason, entry in sites:
+        result.rewrite.references.append(
+            Reference(mapping.old, ReferenceKind.SOURCE, start, end, text[start:end])
+        )
+        result.rewrite.guardrails.append(GuardrailSite(masked.statement_start(start), reason))
+        result.still_used.add(entry)
+    return result
 
 
 def _covered(start: int, end: int, rewrite: FileRewrite) -> bool:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from ruamel.yaml.error import YAMLError
 
+from bot.engine.dbt.values import project_vars
 from bot.engine.dbt.yaml_reader import load_safe
 
 PROJECT_FILE = "dbt_project.yml"
@@ -125,6 +126,20 @@ def _may_set_paths(project_yml: str) -> bool:
     defaults, and parsing the file is a good part of planning a small project.
     """
     return "paths" in project_yml or "\\" in project_yml
+
+
+@lru_cache(maxsize=256)
+def load_vars(project_yml: str | None) -> Mapping[str, object]:
+    """The project's own ``vars`` (see ``values.project_vars``); none when unreadable.
+
+    Only read when the text has a ``vars`` key at all, for the reason the paths are.
+    """
+    if project_yml is None or "vars" not in project_yml:
+        return {}
+    try:
+        return project_vars(load_safe(project_yml))
+    except YAMLError:
+        return {}
 
 
 def project_file(root: str) -> str:

@@ -9,7 +9,10 @@ ruamel, in the file's own indentation.
 from __future__ import annotations
 
 import io
+import json
+import re
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -18,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from bot.engine.dbt.sources import declared_sources, load_yaml
-from bot.engine.edits import LineIndex, apply_edits
+from bot.engine.edits import LineIndex, apply_edits, newline_of
 from bot.engine.model import TextEdit
 
 
@@ -30,6 +33,8 @@ class LayoutError(ValueError):
 class NewTable:
     name: str
     identifier: str | None = None  # only when it differs from ``name``
+    body: str = "{}"  # JSON object: keys carried over from the old entry (``carry``)
+    comments: tuple[str, ...] = ()  # whole comment lines, written right below ``name``
 
 
 @dataclass(frozen=True)
@@ -178,27 +183,45 @@ def entries_block(entries: _Entries, indent: int, offset: int) -> str:
     is kept per entries and layout.
     """
     out = io.StringIO()
-    _dumper(indent, offset).dump([_entry(entry) for entry in entries], out)
-    return textwrap.dedent(out.getvalue())
+    counter = iter(range(1 << 30))
+    _dumper(indent, offset).dump([_entry(entry, counter) for entry in entries], out)
+    comments = [c for entry in entries for c in _comments(entry)]
+    return _COMMENT_KEY.sub(lambda m: m[1] + comments[int(m[2])], textwrap.dedent(out.getvalue()))
 
 
-def _entry(entry: NewTable | NewSource) -> dict[str, object]:
-    return _table_entry(entry) if isinstance(entry, NewTable) else _source_entry(entry)
+# A key standing where a comment line goes: ruamel writes it in the entry's indentation.
+_COMMENT_KEY = re.compile(r"^( *)__godwit_comment_(\d+)__: .*$", re.MULTILINE)
 
 
-def _table_entry(table: NewTable) -> dict[str, object]:
+def _comments(entry: NewTable | NewSource) -> tuple[str, ...]:
+    if isinstance(entry, NewTable):
+        return entry.comments
+    return tuple(c for table in entry.tables for c in table.comments)
+
+
+def _entry(entry: NewTable | NewSource, counter: Iterator[int]) -> dict[str, object]:
+    if isinstance(entry, NewTable):
+        return _table_entry(entry, counter)
+    return _source_entry(entry, counter)
+
+
+def _table_entry(table: NewTable, counter: Iterator[int]) -> dict[str, object]:
     entry: dict[str, object] = {"name": table.name}
+    for _ in table.comments:
+        entry[f"__godwit_comment_{next(counter)}__"] = ""
     if table.identifier is not None:
         entry["identifier"] = table.identifier
+    carried: dict[str, object] = json.loads(table.body)
+    entry.update((k, v) for k, v in carried.items() if k not in entry)
     return entry
 
 
-def _source_entry(source: NewSource) -> dict[str, object]:
+def _source_entry(source: NewSource, counter: Iterator[int]) -> dict[str, object]:
     entry: dict[str, object] = {"name": source.name}
     if source.database is not None:
         entry["database"] = source.database
     entry["schema"] = source.schema
-    entry["tables"] = [_table_entry(t) for t in source.tables]
+    entry["tables"] = [_table_entry(t, counter) for t in source.tables]
     return entry
 
 
@@ -226,7 +249,8 @@ def _append(seq: CommentedSeq, entries: _Entries, lines: _Lines) -> TextEdit:
     block = _block(entries, lines.text, dash)
     if at == len(lines.text) and lines.text and not lines.text.endswith("\n"):
         block = "\n" + block
-    return TextEdit(at, at, block)
+    newline = newline_of(lines.text)  # the file's line ending: CRLF stays CRLF
+    return TextEdit(at, at, block.replace("\n", newline) if newline != "\n" else block)
 
 
 def _removals(sources: CommentedSeq, edit: SourcesFileEdit, lines: _Lines) -> list[TextEdit]:
@@ -251,7 +275,12 @@ def _emptied(sources: CommentedSeq, source_index: int, edit: SourcesFileEdit) ->
 
 
 def edit_sources_file(text: str, edit: SourcesFileEdit) -> str:
-    """The file with ``edit`` applied; everything not edited stays byte for byte.
+    """The file with ``edit`` applied; everything not edited stays byte for byte."""
+    return apply_edits(text, sources_file_edits(text, edit))
+
+
+def sources_file_edits(text: str, edit: SourcesFileEdit) -> list[TextEdit]:
+    """The line splices that apply ``edit`` to the file.
 
     A ``sources:`` key left without sources is removed as well: dbt rejects a null list.
     """
@@ -263,11 +292,11 @@ def edit_sources_file(text: str, edit: SourcesFileEdit) -> str:
     if not edit.add_sources and all(_emptied(sources, i, edit) for i in range(len(sources))):
         key_line, _ = document.lc.key("sources")
         end = _item_lines(sources, len(sources) - 1, lines)[1]
-        return apply_edits(text, [TextEdit(lines.offset(key_line), lines.offset(end), "")])
+        return [TextEdit(lines.offset(key_line), lines.offset(end), "")]
     edits = _removals(sources, edit, lines)
     for source_index, tables in sorted(edit.add_tables.items()):
         seq = _tables(sources, source_index)
         edits.append(_append(seq, tuple(tables), lines))
     if edit.add_sources:
         edits.append(_append(sources, tuple(edit.add_sources), lines))
-    return apply_edits(text, edits)
+    return edits

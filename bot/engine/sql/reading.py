@@ -40,11 +40,21 @@ class _Readers(threading.local):
 _READERS = _Readers()
 
 
+BOM = "\ufeff"
+
+
 def tokenize(sql: str, dialect: Dialect) -> list[Token]:
-    """``dialect.tokenize(sql)``; raises ``TokenError`` as it does."""
+    """``dialect.tokenize(sql)``; raises ``TokenError`` as it does.
+
+    A byte order mark at the start is read as the blank it is meant to be (sqlglot
+    would glue it to the first keyword); a blank of the same length keeps every
+    token's offset an offset into ``sql``.
+    """
     tokenizer = _READERS.tokenizers.get(dialect)
     if tokenizer is None:
         tokenizer = _READERS.tokenizers[dialect] = dialect.tokenizer()
+    if sql.startswith(BOM):
+        sql = " " + sql[1:]
     return tokenizer.tokenize(sql)
 
 

@@ -338,13 +338,19 @@ class _Rules:
                         self.plan.add(TextEdit(start, end, renamed))
 
     def check_using(self, scope: Scope) -> None:
-        """Rule 4: ``USING (c)`` cannot follow a renamed column onto two tables."""
+        """Rule 4: ``USING (c)`` cannot follow a renamed column onto two tables.
+
+        A source known not to have ``c`` (an old table whose ``old_columns`` lack
+        it, next to the UNNEST element that has it) is not joined on it.
+        """
         if not isinstance(scope.expression, exp.Select):
             return
         for join in scope.expression.args.get("joins") or []:
             for identifier in join.args.get("using") or []:
                 name = identifier.name
                 for source in self.ownership.selected(scope).values():
+                    if self.ownership.has(source, name) is False:
+                        continue
                     owner = self.ownership.of_source(source, name)
                     if isinstance(owner, Owner) and owner.mapping.changes(name):
                         raise Guarded(f"USING ({name}) joins on a renamed column")

@@ -5,8 +5,10 @@ tokens, so one statement that cannot be parsed never hides the others, and the
 offsets sqlglot puts on identifiers are offsets into the script itself.
 
 BigQuery scripting wraps statements in blocks (``BEGIN ... END``, ``IF ... THEN``,
-``WHILE ... DO``, ``EXCEPTION WHEN ERROR THEN``). Their headers are peeled off as
-statements of their own, so the statements inside are rewritten like any other.
+``WHILE ... DO``, ``EXCEPTION WHEN ERROR THEN``), and a procedure's body is one
+such block (``CREATE PROCEDURE p(IN n INT64) BEGIN ... END``). Their headers are
+peeled off as statements of their own, so the statements inside are rewritten,
+or guarded, one by one like any other.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ _HEADERS = {
     "WHILE": "DO",
     "FOR": "DO",
 }
+
+
+# What may stand between CREATE and PROCEDURE: OR REPLACE, TEMP / TEMPORARY.
+_PROCEDURE_MODIFIERS = frozenset({TokenType.OR, TokenType.REPLACE, TokenType.TEMPORARY})
+_STRINGS = frozenset({TokenType.STRING, TokenType.RAW_STRING, TokenType.IDENTIFIER})
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,12 @@ def _blocks(chunk: Sequence[Token], end: int, sql: str, dialect: Dialect) -> Ite
         except SqlglotError:
             yield from _untokenizable(sql, first.start, end)
             return
+    body = _procedure_body(chunk)
+    if body:
+        yield _statement(chunk[:body])
+        if chunk[body:]:
+            yield from _blocks(chunk[body:], end, sql, dialect)
+        return
     keyword = first.text.upper()
     closing = _HEADERS.get(keyword)
     if closing is None or (keyword == "BEGIN" and first.token_type != TokenType.COMMAND):
@@ -101,6 +114,31 @@ def _blocks(chunk: Sequence[Token], end: int, sql: str, dialect: Dialect) -> Ite
     yield _statement([first, *rest[:cut]])
     if rest[cut:]:
         yield from _blocks(rest[cut:], end, sql, dialect)
+
+
+def _procedure_body(chunk: Sequence[Token]) -> int:
+    """Where the body of ``CREATE ... PROCEDURE ... BEGIN`` starts in ``chunk``; 0 if it is not one.
+
+    The header (name, parameters, ``OPTIONS``) ends at the first ``BEGIN`` outside
+    brackets; the body's statements then follow like those of any ``BEGIN`` block.
+    """
+    if chunk[0].token_type != TokenType.CREATE:
+        return 0
+    header = 1
+    while header < len(chunk) and chunk[header].token_type in _PROCEDURE_MODIFIERS:
+        header += 1
+    if header == len(chunk) or chunk[header].token_type != TokenType.PROCEDURE:
+        return 0
+    depth = 0
+    for index in range(header + 1, len(chunk)):
+        kind = chunk[index].token_type
+        if kind in (TokenType.L_PAREN, TokenType.L_BRACKET):
+            depth += 1
+        elif kind in (TokenType.R_PAREN, TokenType.R_BRACKET):
+            depth -= 1
+        elif depth == 0 and kind not in _STRINGS and chunk[index].text.upper() == "BEGIN":
+            return index + 1
+    return 0
 
 
 def _tokenize_region(sql: str, start: int, end: int, dialect: Dialect) -> list[Token]:

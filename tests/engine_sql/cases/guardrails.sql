@@ -27,6 +27,21 @@ SELECT is_premium FROM `legacy-proj.music.plays_v1`
 -- godwit: is_premium has no equivalent in core-proj.music.plays_v2; see https://wiki.example.com/migrations/plays-v2
 SELECT is_premium FROM `legacy-proj.music.plays_v1`
 
+### a guardrail an earlier version worded differently is left as it is
+-- godwit: column is_premium cannot be mapped to core-proj.music.plays_v2 (https://wiki.example.com/migrations/plays-v2)
+SELECT is_premium FROM `legacy-proj.music.plays_v1`
+>>>
+-- godwit: column is_premium cannot be mapped to core-proj.music.plays_v2 (https://wiki.example.com/migrations/plays-v2)
+SELECT is_premium FROM `legacy-proj.music.plays_v1`
+
+### another campaign's guardrail is kept and this campaign's goes below it
+-- godwit: country_code is retired; see https://wiki.example.com/migrations/geo-v3
+SELECT is_premium FROM `legacy-proj.music.plays_v1`
+>>>
+-- godwit: country_code is retired; see https://wiki.example.com/migrations/geo-v3
+-- godwit: is_premium has no equivalent in core-proj.music.plays_v2; see https://wiki.example.com/migrations/plays-v2
+SELECT is_premium FROM `legacy-proj.music.plays_v1`
+
 ### a table alias used as a value reads whole rows
 SELECT TO_JSON_STRING(p) FROM `legacy-proj.music.plays_v1` p
 >>>
