@@ -377,6 +377,15 @@ class AgentOptions(BaseModel):
     """Hand the code the engine left with judgment guardrails to the agent."""
 
 
+class VerifyOptions(BaseModel):
+    """Checks a campaign may turn off; every one is on unless the campaign says otherwise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    parity: bool = True
+    """Run every rewritten statement, old against new, on synthetic data (``bot.parity``)."""
+
+
 _TABLES = TypeAdapter(list[TableMapping])
 
 
@@ -392,6 +401,7 @@ class Campaign(BaseModel):
     tables: list[TableMapping]
     scope: Scope = Scope()
     agent: AgentOptions = AgentOptions()
+    verify: VerifyOptions = VerifyOptions()
 
     @field_validator("tables", mode="wrap")
     @classmethod
@@ -614,6 +624,7 @@ def _unknown_key(loc: _Loc) -> str:
         (): Campaign,
         ("tables",): TableMapping,
         ("scope",): Scope,
+        ("verify",): VerifyOptions,
     }
     model = models.get(parent)
     if model is None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import Progress
 
-from bot.campaign import Campaign, CampaignError, load_campaign_file
+from bot.campaign import Campaign, CampaignError, VerifyOptions, load_campaign_file
 from bot.checkout import CheckoutError, read_checkout, write_changes
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
@@ -34,6 +34,13 @@ EXIT_CHANGES_PENDING = 1
 CampaignArg = Annotated[Path, typer.Argument(help="The campaign YAML file.", show_default=False)]
 ReposArg = Annotated[
     list[Path], typer.Argument(help="Repository checkouts to scan.", show_default=False)
+]
+NoParityOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-parity",
+        help="Skip running each rewrite old against new on synthetic data (verify.parity).",
+    ),
 ]
 
 
@@ -56,9 +63,10 @@ def plan_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Machine-readable output (docs/plan-json.md).")
     ] = False,
+    no_parity: NoParityOpt = False,
 ) -> None:
     """Show, per repository and file, what the campaign would change and where it stops."""
-    campaign, planned = _plan_all(campaign_path, repos)
+    campaign, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     agent = _agent_settings() if campaign.agent.migrate_guardrails else None
     report = build_report(campaign, [(p.name, p.plan) for p in planned], agent)
     if as_json:
@@ -80,9 +88,10 @@ def apply_command(
     check: Annotated[
         bool, typer.Option("--check", help="Change nothing; exit 1 if changes would be made.")
     ] = False,
+    no_parity: NoParityOpt = False,
 ) -> None:
     """Rewrite the repositories in place (only the files that change)."""
-    campaign, planned = _plan_all(campaign_path, repos)
+    campaign, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     pending = [(p, path) for p in planned for path in sorted(p.plan.changes)]
     if not check:
         for repo in planned:
@@ -101,9 +110,11 @@ def apply_command(
         raise typer.Exit(EXIT_CHANGES_PENDING)
 
 
-def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
+def diff_command(
+    campaign_path: CampaignArg, repos: ReposArg, no_parity: NoParityOpt = False
+) -> None:
     """Print the changes as a unified diff, changing nothing."""
-    _, planned = _plan_all(campaign_path, repos)
+    _, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     for repo in planned:
         for file in repo.plan.files:
             if file.new_text is None:
@@ -118,10 +129,17 @@ def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
             )
 
 
-def _plan_all(campaign_path: Path, roots: Sequence[Path]) -> tuple[Campaign, list[PlannedRepo]]:
-    """Load everything up front; any error exits 2 before anything is written."""
+def _plan_all(
+    campaign_path: Path, roots: Sequence[Path], *, parity: bool = True
+) -> tuple[Campaign, list[PlannedRepo]]:
+    """Load everything up front; any error exits 2 before anything is written.
+
+    ``parity=False`` (``--no-parity``) turns the check off as ``verify: {parity: false}`` would.
+    """
     try:
         campaign = load_campaign_file(campaign_path)
+        if not parity:
+            campaign = campaign.model_copy(update={"verify": VerifyOptions(parity=False)})
         snapshots = [(root, read_checkout(root)) for root in roots]
     except (CampaignError, CheckoutError) as error:
         typer.echo(f"godwit: {error}", err=True)

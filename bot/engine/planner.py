@@ -16,7 +16,7 @@ from bot.engine.dbt import dbt_files, find_dbt_projects, rewrite_dbt_project
 from bot.engine.discovery import is_ignored, standalone_framework
 from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT, CommentSyntax, render
 from bot.engine.model import Action, FileRewrite, Framework, VerificationIssue
-from bot.engine.plan import FilePlan, RepoPlan, locate
+from bot.engine.plan import FilePlan, RepoPlan, locate, locate_parity
 from bot.engine.prefilter import may_reference, needle_pattern
 from bot.engine.scala import rewrite_scala
 from bot.engine.sql import rewrite_sql
@@ -101,4 +101,5 @@ def _plan_file(
         statements_rewritten=rewrite.statements_rewritten,
         original=text,
         new_text=rendered.text if rendered.text != text else None,
+        parity=locate_parity(text, rewrite.parity),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -24,6 +25,7 @@ from bot.engine.model import (
     GuardrailSite,
     Reference,
     ReferenceKind,
+    StatementParity,
     TextEdit,
     VerificationIssue,
 )
@@ -59,6 +61,11 @@ from bot.engine.sql.tables import (
     table_name,
 )
 from bot.engine.sql.verify import output_names, projection_name, verify_statement
+from bot.parity.outcome import Verdict
+from bot.parity.provers import prover_for
+
+if TYPE_CHECKING:
+    from bot.parity.prove import Prover
 
 _WRITES = (exp.Insert, exp.Merge, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Alter)
 
@@ -72,6 +79,7 @@ class _Text:
     dialect: str
     quote: tuple[str, str]
     opaque: Callable[[str], bool] | None
+    prover: Prover | None  # None: parity is off for this campaign
 
 
 @dataclass
@@ -102,8 +110,9 @@ def rewrite_sql(
     dialect = dialect_named(campaign.dialect)
     quote = (dialect.IDENTIFIER_START, dialect.IDENTIFIER_END)
     result = FileRewrite()
+    prover = prover_for(campaign) if campaign.verify.parity else None
     for statement in split_statements(sql, dialect, tokens):
-        text = _Text(sql, statement, campaign.dialect, quote, opaque_identifier)
+        text = _Text(sql, statement, campaign.dialect, quote, opaque_identifier, prover)
         _rewrite_statement(text, dialect, campaign.tables, resolver, result)
     return result
 
@@ -128,9 +137,29 @@ def _rewrite_statement(
         result.verification.append(VerificationIssue(text.statement.start, problem))
         _guard(text, result, f"rewrite could not be verified: {problem}")
         return
+    if (
+        plan.edits
+        and text.prover is not None
+        and not _parity_holds(text, checked, resolver, result)
+    ):
+        return
     if plan.edits:
         result.edits.extend(plan.edits)
         result.statements_rewritten += 1
+
+
+def _parity_holds(
+    text: _Text, checked: str, resolver: TableResolver | None, result: FileRewrite
+) -> bool:
+    """Run the verified rewrite old against new (``bot.parity``); one that differs is guarded."""
+    assert text.prover is not None
+    original = text.sql[text.statement.start : text.statement.end]
+    outcome = text.prover.prove(original, checked, resolver=resolver, opaque=text.opaque)
+    result.parity.append(StatementParity(text.statement.start, outcome))
+    if outcome.verdict is not Verdict.DIFFERS:
+        return True
+    _guard(text, result, f"parity failed: {outcome.reason} on synthetic data (see the plan)")
+    return False
 
 
 def _plan_statement(

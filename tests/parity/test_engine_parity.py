@@ -1,0 +1,180 @@
+"""Parity inside the engine: every verified rewrite is run, and one that differs is not written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.campaign import Campaign, CampaignError, VerifyOptions, load_campaign
+from bot.checkout import read_checkout
+from bot.engine.model import Action, ReferenceKind
+from bot.engine.planner import plan_repository
+from bot.engine.report import build_report
+from bot.parity.outcome import Verdict
+from bot.parity.prove import Prover
+from tests.parity.orders import ORDERS_YAML, orders
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"
+DAILY = (
+    "-- Revenue per day.\n"
+    "SELECT order_date, SUM(order_total) AS revenue\n"
+    "FROM `shop-proj.sales.orders_v1`\n"
+    "GROUP BY order_date;\n"
+    "\n"
+    "SELECT order_id, order_total * 2 AS doubled\n"
+    "FROM `shop-proj.sales.orders_v1`;\n"
+)
+
+
+@pytest.fixture
+def broken_parentheses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine as if it forgot the parentheses an expression mapping needs."""
+    prove = Prover.prove
+
+    def wrong(self: Prover, original: str, rewritten: str, **kwargs: object) -> object:
+        broken = rewritten.replace("(subtotal + shipping) * 2", "subtotal + shipping * 2")
+        return prove(self, original, broken, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Prover, "prove", wrong)
+
+
+def test_every_rewritten_statement_of_the_examples_is_run() -> None:
+    campaign = load_campaign((EXAMPLES / "campaign.yml").read_text(encoding="utf-8"))
+    outcomes = []
+    for repo in sorted((EXAMPLES / "repos").iterdir()):
+        plan = plan_repository(campaign, read_checkout(repo))
+        for file in plan.files:
+            # A Scala table spec is rewritten too, but it is a name, not a query to run.
+            specs = all(r.reference.kind is ReferenceKind.TABLE_SPEC for r in file.references)
+            assert len(file.parity) == (0 if specs else file.statements_rewritten), file.path
+        outcomes += [p.outcome for _, p in plan.parity]
+    assert len(outcomes) >= 8
+    assert not [o for o in outcomes if o.verdict is Verdict.DIFFERS]
+    proven = [o for o in outcomes if o.verdict is Verdict.PROVEN]
+    assert len(proven) >= len(outcomes) - 1
+    assert all(o.datasets == 4 and o.rows >= 16 for o in proven)
+
+
+def test_a_rewrite_that_differs_gets_a_guardrail_and_is_not_written(
+    broken_parentheses: None,
+) -> None:
+    plan = plan_repository(orders(), {"jobs/daily.sql": DAILY})
+    (file,) = plan.files
+    assert file.action is Action.GUARDRAIL
+    assert file.statements_rewritten == 1  # the first statement needs no parentheses
+    (guardrail,) = file.guardrails
+    assert guardrail.reason.startswith("parity failed: the rows differ")
+    assert guardrail.statement_line == 6
+    assert file.new_text is not None
+    assert "order_total * 2 AS doubled" in file.new_text  # left as it was
+    assert "subtotal + shipping * 2" not in file.new_text
+    assert file.new_text.splitlines()[5].startswith("-- godwit: parity failed: the rows differ")
+    verdicts = [(p.line, p.outcome.verdict) for p in file.parity]
+    assert verdicts == [(2, Verdict.PROVEN), (6, Verdict.DIFFERS)]
+    assert file.parity[1].outcome.counterexample is not None
+
+
+def test_the_plan_json_carries_parity_per_statement_and_in_total(
+    broken_parentheses: None,
+) -> None:
+    campaign = orders()
+    report = build_report(campaign, [("shop", plan_repository(campaign, {"q.sql": DAILY}))])
+    (file,) = report.repos[0].files
+    first, second = file.parity
+    assert (first.verdict, second.verdict) == (Verdict.PROVEN, Verdict.DIFFERS)
+    example = second.counterexample
+    assert example is not None
+    assert example.old_output.columns == ["order_id", "doubled"]
+    assert example.old_output.rows != example.new_output.rows
+    assert report.totals.parity_proven == 1
+    assert report.totals.parity_differs == 1
+    assert report.parity is not None
+    assert (report.parity.enabled, report.parity.proven, report.parity.differs) == (True, 1, 1)
+
+
+def test_parity_off_in_the_campaign_runs_nothing(broken_parentheses: None) -> None:
+    campaign = load_campaign(ORDERS_YAML + "verify:\n  parity: false\n")
+    assert campaign.verify == VerifyOptions(parity=False)
+    plan = plan_repository(campaign, {"q.sql": DAILY})
+    (file,) = plan.files
+    assert file.parity == ()
+    assert file.statements_rewritten == 2  # unchecked, the broken rewrite would be written
+    report = build_report(campaign, [("shop", plan)])
+    assert report.parity is not None
+    assert not report.parity.enabled
+
+
+@pytest.mark.parametrize(
+    ("verify", "message"),
+    [
+        ("verify:\n  paritty: false\n", "unknown key (did you mean 'parity'?)"),
+        ("verify:\n  parity: 'no'\n", "Input should be a valid boolean"),
+    ],
+)
+def test_the_verify_key_is_validated_strictly(verify: str, message: str) -> None:
+    with pytest.raises(CampaignError) as raised:
+        load_campaign(ORDERS_YAML + verify)
+    (issue,) = raised.value.errors
+    assert issue.path.startswith("verify.")
+    assert message in issue.message
+
+
+def test_statements_parity_cannot_run_say_why() -> None:
+    campaign = orders()
+    prover = Prover(campaign)
+    udf = "SELECT my_dataset.score(sku) AS s FROM `shop-proj.sales.orders_v1`"
+    merge = (
+        "MERGE `shop-proj.sales.totals` t USING `shop-proj.sales.orders_v1` s "
+        "ON t.id = s.order_id WHEN MATCHED THEN UPDATE SET t.sku = s.sku"
+    )
+    random = "SELECT sku, RAND() AS r FROM `shop-proj.sales.orders_v1`"
+    reasons = {}
+    for name, sql in {"udf": udf, "merge": merge, "random": random}.items():
+        rewritten = sql.replace("orders_v1", "orders_v2").replace("(sku)", "(item_sku)")
+        outcome = prover.prove(sql, rewritten)
+        assert outcome.verdict is Verdict.NOT_CHECKABLE, name
+        reasons[name] = outcome.reason
+    assert "DuckDB" in (reasons["udf"] or "")
+    assert reasons["merge"] == "MERGE statements are not executed, only queries"
+    assert reasons["random"] == "RAND() is not deterministic"
+
+
+def test_no_new_columns_is_not_checkable() -> None:
+    campaign = load_campaign(ORDERS_YAML.split("    old_columns:")[0])
+    plan = plan_repository(campaign, {"q.sql": "SELECT sku FROM `shop-proj.sales.orders_v1`"})
+    ((_, located),) = plan.parity
+    assert located.outcome.verdict is Verdict.NOT_CHECKABLE
+    assert (
+        located.outcome.reason == "the campaign gives no new_columns for shop-proj.sales.orders_v2"
+    )
+
+
+def test_parity_is_deterministic() -> None:
+    campaign = orders()
+    first = build_report(campaign, [("shop", plan_repository(campaign, {"q.sql": DAILY}))])
+    again = Prover(orders())  # a new prover, no outcome shared by text
+    sql = "SELECT order_date, COUNT(*) AS n FROM `shop-proj.sales.orders_v1` GROUP BY 1"
+    rewritten = sql.replace("order_date", "DATE(created_at) AS order_date").replace(
+        "orders_v1", "orders_v2"
+    )
+    assert again.prove(sql, rewritten) == again.prove(sql, rewritten)
+    assert first == build_report(campaign, [("shop", plan_repository(campaign, {"q.sql": DAILY}))])
+
+
+def test_dbt_and_scala_statements_are_run_too() -> None:
+    campaign = load_campaign((EXAMPLES / "campaign.yml").read_text(encoding="utf-8"))
+    dbt = plan_repository(campaign, read_checkout(EXAMPLES / "repos" / "acme-dbt-analytics"))
+    scio = plan_repository(campaign, read_checkout(EXAMPLES / "repos" / "acme-scio-pipelines"))
+    by_path = {f.path: [p.outcome.verdict for p in f.parity] for f in (*dbt.files, *scio.files)}
+    assert by_path["models/marts/weekly_platform_mix.sql"] == [Verdict.PROVEN]
+    scala = "src/main/scala/com/acme/pipelines/TopTracksByCountry.scala"
+    assert by_path[scala] == [Verdict.PROVEN]
+
+
+def test_the_campaign_hash_follows_the_verify_option() -> None:
+    from bot.campaign import spec_hash
+
+    on, off = orders(), load_campaign(ORDERS_YAML + "verify:\n  parity: false\n")
+    assert spec_hash(on) != spec_hash(off)
+    assert isinstance(on, Campaign)
