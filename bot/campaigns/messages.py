@@ -17,6 +17,7 @@ from bot.campaigns.links import blob_url
 from bot.campaigns.states import RepoState
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
+from bot.engine.report import parity_totals
 from bot.rendering import render
 
 VALIDATION_MARKER = "<!-- godwit:validation -->"
@@ -110,6 +111,7 @@ def render_plan(
         guardrails=sum(len(r["guardrails"]) for r in repos),
         nothing=[p.repo for p in ordered if not p.plan.changes],
         unreadable=sorted(unreadable, key=lambda u: u.repo.lower()),
+        parity=parity_totals(campaign.verify.parity, [p.plan for p in planned]),
     )
 
 

@@ -135,13 +135,18 @@ def pool(data_type: exp.DataType, literals: Literals, depth: int = 0) -> list[Va
 
 
 def _struct_pool(data_type: exp.DataType, literals: Literals, depth: int) -> list[Value]:
+    """NULL, a struct of NULLs, and structs whose fields walk their pools (literals included)."""
     fields = struct_fields(data_type)
     pools = [pool(kind, literals, depth + 1) for _, kind in fields]
     structs: list[Value] = [None, {name: None for name, _ in fields}]
     width = max((len(p) for p in pools), default=1)
-    for index in range(1, min(width, 6)):
+    for index in range(1, min(width, 12)):
+        # Field f takes value index of its pool, shifted by f, so fields do not move together.
         structs.append(
-            {name: p[index % len(p)] for (name, _), p in zip(fields, pools, strict=True)}
+            {
+                name: p[(index + shift) % len(p)]
+                for shift, ((name, _), p) in enumerate(zip(fields, pools, strict=True))
+            }
         )
     return structs
 
@@ -151,8 +156,8 @@ def _array_pool(data_type: exp.DataType, literals: Literals, depth: int) -> list
     items = [v for v in pool(element_type(data_type), literals, depth + 1) if v is not None]
     if not items:
         return [[]]
-    first, second = items[0], items[min(1, len(items) - 1)]
-    return [[], [first], [first, second], [second, second], items[: min(4, len(items))]]
+    first, second, last = items[0], items[min(1, len(items) - 1)], items[-1]
+    return [[], [first], [first, second], [second, second], [last], items[: min(4, len(items))]]
 
 
 def dataset(

@@ -111,7 +111,9 @@ def _campaign_table(mapping: TableMapping, dialect: str) -> _Table | str:
 class Prover:
     """Parity for the statements of one campaign; cheap to build, shared by a whole plan."""
 
-    def __init__(self, campaign: Campaign) -> None:
+    def __init__(self, campaign: Campaign, *, datasets: int = DATASETS, rows: int = ROWS) -> None:
+        self.datasets = datasets
+        self.rows = rows
         self.dialect = campaign.dialect
         self.mappings = list(campaign.tables)
         self.tables = [_campaign_table(m, campaign.dialect) for m in self.mappings]
@@ -181,8 +183,8 @@ class Prover:
         for index in new_shape.mappings - old_shape.mappings:
             raise NotCheckableError(f"the rewrite reads {self.mappings[index].new} in a new place")
         other = _merge_other(old_shape.other, new_shape.other)
-        run = _Runs(campaign, other, found)
-        schemas = [run.schemas(seed) for seed in range(DATASETS)]
+        run = _Runs(campaign, other, found, self.rows)
+        schemas = [run.schemas(seed) for seed in range(self.datasets)]
         try:
             old_names, old_by_seed = _run_all(old_shape.sql, schemas)
         except duck.QueryFailedError as failed:
@@ -194,12 +196,12 @@ class Prover:
                 Verdict.DIFFERS,
                 f"the rewrite fails where the original runs: {failed}",
                 run.rows(0),
-                DATASETS,
+                self.datasets,
             )
         if _names(old_names) != _names(new_names):
             reason = f"output columns {', '.join(new_names)} instead of {', '.join(old_names)}"
             return self._differs(run, 0, old_shape, new_shape, reason)
-        for seed in range(DATASETS):
+        for seed in range(self.datasets):
             old_rows, new_rows = old_by_seed[seed], new_by_seed[seed]
             if multiset(old_rows) != multiset(new_rows):
                 if run.order_dependent(old_shape.sql, seed, old_rows):
@@ -209,7 +211,7 @@ class Prover:
                 return self._differs(run, seed, old_shape, new_shape, "the rows differ")
         if not any(old_by_seed):
             return self._through_ctes(run, schemas, old_shape, new_shape)
-        return Outcome(Verdict.PROVEN, None, run.rows(0), DATASETS)
+        return Outcome(Verdict.PROVEN, None, run.rows(0), self.datasets)
 
     def _through_ctes(
         self, run: _Runs, schemas: list[dict[str, str]], old_shape: Shape, new_shape: Shape
@@ -247,12 +249,12 @@ class Prover:
                     Verdict.DIFFERS,
                     f"the rows of CTE {name} differ",
                     run.rows(0),
-                    DATASETS,
+                    self.datasets,
                 )
         if not rows:
             raise NotCheckableError(empty)
         reason = "through its CTEs: the final filter keeps no synthetic row"
-        return Outcome(Verdict.PROVEN, reason, run.rows(0), DATASETS)
+        return Outcome(Verdict.PROVEN, reason, run.rows(0), self.datasets)
 
     def _differs(
         self, run: _Runs, seed: int, old_shape: Shape, new_shape: Shape, reason: str
@@ -310,8 +312,18 @@ class _Cache(threading.local):
 _CACHE = _Cache()
 
 
+def _full_key(prover: Prover, key: tuple[object, ...]) -> tuple[object, ...]:
+    tables = tuple(t if isinstance(t, str) else t.key for t in prover.tables)
+    return (prover.dialect, prover.datasets, prover.rows, tables, key)
+
+
+def clear_cache() -> None:
+    """Forget remembered outcomes (to measure the work itself)."""
+    _CACHE.outcomes.clear()
+
+
 def _cached(prover: Prover, key: tuple[object, ...]) -> Outcome | None:
-    full = (prover.dialect, tuple(t if isinstance(t, str) else t.key for t in prover.tables), key)
+    full = _full_key(prover, key)
     found = _CACHE.outcomes.get(full)
     if found is not None:
         _CACHE.outcomes.move_to_end(full)
@@ -319,7 +331,7 @@ def _cached(prover: Prover, key: tuple[object, ...]) -> Outcome | None:
 
 
 def _remember(prover: Prover, key: tuple[object, ...], outcome: Outcome) -> None:
-    full = (prover.dialect, tuple(t if isinstance(t, str) else t.key for t in prover.tables), key)
+    full = _full_key(prover, key)
     _CACHE.outcomes[full] = outcome
     while len(_CACHE.outcomes) > CACHE:
         _CACHE.outcomes.popitem(last=False)
@@ -513,10 +525,12 @@ class _Runs:
         tables: dict[int, _Table],
         other: dict[str, tuple[tuple[str, exp.DataType], ...]],
         found: data.Literals,
+        rows: int,
     ) -> None:
         self.tables = tables
         self.other = other
         self.found = found
+        self.row_count = rows
         self.literal_key = hashlib.sha256(repr(found.key()).encode()).hexdigest()[:12]
         self.generated: dict[tuple[int, int], list[tuple[data.Value, ...]]] = {}
         self.other_keys: dict[str, str] = {}
@@ -525,7 +539,7 @@ class _Runs:
         rows = self.generated.get((index, seed))
         if rows is None:
             made = self.tables[index]
-            rows = data.dataset(made.new_types, self.found, seed, ROWS)
+            rows = data.dataset(made.new_types, self.found, seed, self.row_count)
             self.generated[(index, seed)] = rows
         return rows
 
@@ -558,7 +572,7 @@ class _Runs:
     def schemas(self, seed: int, reverse: bool = False) -> dict[str, str]:
         """Placeholder -> schema of every slot for dataset ``seed``, built when first asked."""
         found: dict[str, str] = {}
-        suffix = f"{seed}{'r' if reverse else ''}"
+        suffix = f"{self.row_count}_{seed}{'r' if reverse else ''}"
         for index, made in self.tables.items():
             name = f"m_{made.key}_{self.literal_key}_{suffix}"
             duck.ensure_schema(name, self.campaign_build(index, seed, reverse))
@@ -589,7 +603,8 @@ class _Runs:
     ) -> list[tuple[data.Value, ...]]:
         salt = int(hashlib.sha256(name.encode()).hexdigest()[:6], 16)
         types = [t for _, t in columns]
-        return data.dataset(types, self.found, seed * 7919 + salt if seed else 0, OTHER_ROWS)
+        count = max(OTHER_ROWS, self.row_count // 2)
+        return data.dataset(types, self.found, seed * 7919 + salt if seed else 0, count)
 
     def other_sql(
         self, name: str, columns: tuple[tuple[str, exp.DataType], ...], seed: int, reverse: bool

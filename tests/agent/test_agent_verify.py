@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.agent.verify import unknown_new_column, verify_file
-from bot.campaign import Campaign
+from bot.campaign import Campaign, VerifyOptions
 from bot.engine.planner import plan_repository
 from tests.agent.conftest import EXAMPLE, TYPED
 
@@ -110,3 +110,14 @@ def test_dbt_models_are_judged_by_the_engine_not_parsed_as_plain_sql(campaign: C
     assert verify_file(campaign, migrated, path, model, back) == [
         "the engine would still rewrite 'from `legacy-proj.music.plays_v1`'"
     ]
+
+
+def test_an_edit_that_verifies_but_returns_other_rows_fails_parity(campaign: Campaign) -> None:
+    wrong = (
+        "SELECT user_id, duration_ms + 1 AS ms_played\nFROM `core-proj.music.plays_v2`;\n"
+        "SELECT 1 AS one;\n"
+    )
+    (problem,) = verify_file(campaign, {}, "jobs/q/query.sql", SQL, wrong)
+    assert problem.startswith("line 1: parity failed: the rows differ (on 1 synthetic row(s)")
+    off = campaign.model_copy(update={"verify": VerifyOptions(parity=False)})
+    assert verify_file(off, {}, "jobs/q/query.sql", SQL, wrong) == []

@@ -178,3 +178,51 @@ def test_the_campaign_hash_follows_the_verify_option() -> None:
     on, off = orders(), load_campaign(ORDERS_YAML + "verify:\n  parity: false\n")
     assert spec_hash(on) != spec_hash(off)
     assert isinstance(on, Campaign)
+
+
+def test_the_pr_body_has_a_parity_section_with_the_counterexample(
+    broken_parentheses: None,
+) -> None:
+    from bot.campaigns.links import IssueRef
+    from bot.campaigns.pr import PullRequestTarget, pr_body
+
+    target = PullRequestTarget(
+        "acme/shop", "b" * 40, IssueRef("acme/campaigns", 7), "https://github.com"
+    )
+    campaign = orders()
+    body = pr_body(campaign, plan_repository(campaign, {"q.sql": DAILY}), target, key=b"k")
+    lines = body.splitlines()
+    section = lines.index("### Parity")
+    assert lines.index("### How to interact") > section
+    text = "\n".join(lines[section : lines.index("### How to interact")])
+    assert (
+        "**1 proven**, 0 not checkable, **1 differed** (left unchanged, each with a guardrail)"
+        in text
+    )
+    assert (
+        f"| `q.sql` | [2](https://github.com/acme/shop/blob/{'b' * 40}/q.sql#L2) | proven on 4 datasets of 17 rows |"
+        in lines
+    )
+    assert (
+        "| `q.sql` | [6](https://github.com/acme/shop/blob/"
+        + "b" * 40
+        + "/q.sql#L6) | differs: the rows differ |"
+        in lines
+    )
+    assert "<summary>Counterexample for <code>q.sql</code> line 6</summary>" in lines
+    assert "| order_id | doubled |" in lines  # both outputs, as tables
+
+
+def test_the_pr_body_says_when_parity_is_off() -> None:
+    from bot.campaigns.links import IssueRef
+    from bot.campaigns.pr import PullRequestTarget, pr_body
+
+    target = PullRequestTarget(
+        "acme/shop", "b" * 40, IssueRef("acme/campaigns", 7), "https://github.com"
+    )
+    campaign = load_campaign(ORDERS_YAML + "verify:\n  parity: false\n")
+    body = pr_body(campaign, plan_repository(campaign, {"q.sql": DAILY}), target, key=b"k")
+    assert (
+        "Off for this campaign (`verify: {parity: false}`): the rewritten statements were not run."
+        in body
+    )
