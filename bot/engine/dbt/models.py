@@ -92,6 +92,7 @@ def rewrite_model(
         resolver=resolve,
         opaque_identifier=opaque.__contains__,
         tokens=masked.tokens or None,  # empty: the core tokenizes (and reports) it itself
+        parity_left_out=masked.incremental,  # parity runs the model as a full refresh would
     )
     olds = [old for _, old in placed.values()]
     return _finish(text, masked, core, olds, campaign, catalog, target)
