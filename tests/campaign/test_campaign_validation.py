@@ -134,7 +134,8 @@ EDIT_CASES = [
             (
                 "owner",
                 5,
-                "unknown key (expected one of: id, title, guide, dialect, tables, scope, agent, verify)",
+                "unknown key (expected one of: "
+                "id, title, guide, dialect, tables, scope, agent, verify)",
             )
         ],
     ),

@@ -199,7 +199,8 @@ def test_the_pr_body_has_a_parity_section_with_the_counterexample(
         in text
     )
     assert (
-        f"| `q.sql` | [2](https://github.com/acme/shop/blob/{'b' * 40}/q.sql#L2) | proven on 4 datasets of 17 rows |"
+        f"| `q.sql` | [2](https://github.com/acme/shop/blob/{'b' * 40}/q.sql#L2) | "
+        "proven on 4 datasets of 17 rows |"
         in lines
     )
     assert (
