@@ -200,8 +200,7 @@ def test_the_pr_body_has_a_parity_section_with_the_counterexample(
     )
     assert (
         f"| `q.sql` | [2](https://github.com/acme/shop/blob/{'b' * 40}/q.sql#L2) | "
-        "proven on 4 datasets of 17 rows |"
-        in lines
+        "proven on 4 datasets of 17 rows |" in lines
     )
     assert (
         "| `q.sql` | [6](https://github.com/acme/shop/blob/"
