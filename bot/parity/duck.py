@@ -16,6 +16,7 @@ from collections.abc import Callable
 import duckdb
 
 MAX_SCHEMAS = 512
+RUN_SECONDS = 10.0  # a query over synthetic rows that runs longer is interrupted (a cross join...)
 
 
 class QueryFailedError(Exception):
@@ -80,12 +81,16 @@ def drop_schema(name: str) -> None:
 def run(sql: str) -> tuple[list[str], list[tuple[object, ...]]]:
     """Output column names and rows of one query."""
     connection = _connection()
+    timer = threading.Timer(RUN_SECONDS, connection.interrupt)
+    timer.start()
     try:
         cursor = connection.execute(sql)
         rows = cursor.fetchall()
         names = [column[0] for column in cursor.description or []]
     except duckdb.Error as error:
         raise QueryFailedError(_first_line(error)) from None
+    finally:
+        timer.cancel()
     return names, [tuple(row) for row in rows]
 
 

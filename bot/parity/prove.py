@@ -213,6 +213,8 @@ class Prover:
         try:
             new_names, new_by_seed = _run_all(new_shape.sql, schemas)
         except duck.QueryFailedError as failed:
+            if _interrupted(failed):
+                raise NotCheckableError(_failure("rewritten", failed)) from None
             return Outcome(
                 Verdict.DIFFERS,
                 f"the rewrite fails where the original runs: {failed}",
@@ -303,8 +305,14 @@ def _names(names: Sequence[str]) -> list[str]:
     return [n.lower() for n in names]
 
 
+def _interrupted(failed: duck.QueryFailedError) -> bool:
+    return "Interrupted" in str(failed)
+
+
 def _failure(which: str, failed: duck.QueryFailedError) -> str:
     text = str(failed)
+    if _interrupted(failed):
+        return f"the {which} statement ran longer than {duck.RUN_SECONDS:g} s on synthetic rows"
     if "Function with name" in text and "does not exist" in text:
         name = text.split("name", 1)[1].split("does not exist")[0].strip()
         return f"the {which} calls {name}, which DuckDB does not have (a UDF or BigQuery-only)"

@@ -284,3 +284,15 @@ def test_the_incremental_branch_is_found_and_its_else_branch_kept() -> None:
     )
     ((start, end),) = mask(text, "bigquery").incremental
     assert text[start:end] == "{% if is_incremental() %}where a > 1{% else %}"
+
+
+def test_a_statement_that_runs_too_long_is_not_checkable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.parity import duck
+
+    monkeypatch.setattr(duck, "RUN_SECONDS", 0.2)
+    joins = " ".join(f"CROSS JOIN `shop-proj.x.t{i}` AS t{i}" for i in range(6))
+    sql = f"SELECT COUNT(*) AS n FROM `shop-proj.sales.orders_v1` AS o {joins} WHERE o.sku != ''"
+    rewritten = sql.replace("orders_v1", "orders_v2").replace("o.sku", "o.item_sku")
+    outcome = Prover(orders(), rows=64).prove(sql, rewritten)
+    assert outcome.verdict is Verdict.NOT_CHECKABLE
+    assert outcome.reason == "the original statement ran longer than 0.2 s on synthetic rows"
