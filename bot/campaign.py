@@ -509,9 +509,13 @@ def spec_hash(campaign: Campaign) -> str:
     Defaults are part of the dump, so spelling out ``dialect: bigquery`` or
     reordering keys does not change the hash; anything with meaning does. The
     agent options are left out: they change who finishes a PR, not its rewrite.
+    The verify options count only when they differ from the defaults, so campaigns
+    hashed before they existed keep their hash (turning parity off can change a
+    rewrite: a statement whose rewrite differs is then rewritten instead of guarded).
     """
+    excluded = {"agent"} if campaign.verify != VerifyOptions() else {"agent", "verify"}
     canonical = json.dumps(
-        campaign.model_dump(mode="json", exclude={"agent"}),
+        campaign.model_dump(mode="json", exclude=excluded),
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

@@ -296,3 +296,19 @@ def test_a_statement_that_runs_too_long_is_not_checkable(monkeypatch: pytest.Mon
     outcome = Prover(orders(), rows=64).prove(sql, rewritten)
     assert outcome.verdict is Verdict.NOT_CHECKABLE
     assert outcome.reason == "the original statement ran longer than 0.2 s on synthetic rows"
+
+
+def test_the_default_verify_options_leave_the_campaign_hash_as_it_was() -> None:
+    import hashlib
+    import json
+
+    from bot.campaign import spec_hash
+
+    campaign = orders()
+    before = json.dumps(
+        campaign.model_dump(mode="json", exclude={"agent", "verify"}),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    assert spec_hash(campaign) == hashlib.sha256(before.encode("utf-8")).hexdigest()
