@@ -455,6 +455,15 @@ class AgentOptions(BaseModel):
     """Hand the code the engine left with judgment guardrails to the agent."""
 
 
+class VerifyOptions(BaseModel):
+    """Checks a campaign may turn off; every one is on unless the campaign says otherwise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    parity: bool = True
+    """Run every rewritten statement, old against new, on synthetic data (``bot.parity``)."""
+
+
 _TABLES = TypeAdapter(list[TableMapping])
 
 
@@ -470,6 +479,7 @@ class Campaign(BaseModel):
     tables: list[TableMapping]
     scope: Scope = Scope()
     agent: AgentOptions = AgentOptions()
+    verify: VerifyOptions = VerifyOptions()
 
     @field_validator("tables", mode="wrap")
     @classmethod
@@ -595,9 +605,13 @@ def spec_hash(campaign: Campaign) -> str:
     Defaults are part of the dump, so spelling out ``dialect: bigquery`` or
     reordering keys does not change the hash; anything with meaning does. The
     agent options are left out: they change who finishes a PR, not its rewrite.
+    The verify options count only when they differ from the defaults, so campaigns
+    hashed before they existed keep their hash (turning parity off can change a
+    rewrite: a statement whose rewrite differs is then rewritten instead of guarded).
     """
+    excluded = {"agent"} if campaign.verify != VerifyOptions() else {"agent", "verify"}
     canonical = json.dumps(
-        campaign.model_dump(mode="json", exclude={"agent"}),
+        campaign.model_dump(mode="json", exclude=excluded),
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -776,6 +790,7 @@ def _unknown_key(loc: _Loc) -> str:
         (): Campaign,
         ("tables",): TableMapping,
         ("scope",): Scope,
+        ("verify",): VerifyOptions,
     }
     model = models.get(parent)
     if model is None:

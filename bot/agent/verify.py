@@ -6,7 +6,9 @@ outside a guardrailed statement, no verification issue); (2) in plain SQL files
 every statement the agent changed must pass the engine's statement verifier
 (parses, no old table, columns exist in ``new_columns``, output names kept);
 (3) in Scala, a typed annotation that now names a new table may not leave a
-field access that uses a changed old column name.
+field access that uses a changed old column name; (4) in plain SQL files every
+changed statement must not differ from the original when both are run on
+synthetic data (parity, as the engine checks its own rewrites).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from bot.campaigns.residual import Readiness
 from bot.campaigns.states import RepoState
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
+from bot.engine.report import parity_totals
 from bot.rendering import render
 
 VALIDATION_MARKER = "<!-- godwit:validation -->"
@@ -117,6 +118,7 @@ def render_plan(
         ],
         nothing=[p.repo for p in ordered if not p.plan.changes and not p.plan.protected],
         unreadable=sorted(unreadable, key=lambda u: u.repo.lower()),
+        parity=parity_totals(campaign.verify.parity, [p.plan for p in planned]),
     )
 
 

@@ -11,6 +11,8 @@ from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, commit_url
 from bot.campaigns.mapping import applied_rows, tables_changed
 from bot.campaigns.meta import MarkerKeys, PrMeta, encode_meta
 from bot.engine.plan import RepoPlan
+from bot.engine.report import parity_out
+from bot.parity.outcome import Verdict
 from bot.rendering import render
 
 LABEL = "godwit"
@@ -122,6 +124,15 @@ def pr_body(
         for located in file.verification
     ]
     protected = protected_files(plan, target.web_base, target.repo, target.base_sha)
+    parity = [
+        {
+            "path": file.path,
+            "line": located.line,
+            "url": blob_url(target.web_base, target.repo, target.base_sha, file.path, located.line),
+            "result": parity_out(located),
+        }
+        for file, located in plan.parity
+    ]
     meta = PrMeta(
         campaign=campaign.id,
         spec_hash=spec_hash(campaign),
@@ -151,6 +162,9 @@ def pr_body(
         protected=protected,
         moved=[{"path": f.path, "note": note} for f in changed for note in f.notes],
         issues=issues,
+        parity=parity,
+        parity_enabled=campaign.verify.parity,
+        parity_counts={v.value: plan.parity_count(v) for v in Verdict},
         statements=sum(f.statements_rewritten for f in changed),
         commands=COMMANDS[Context.PR],
         issue=str(target.issue),
@@ -163,8 +177,8 @@ def pr_body(
             else None
         ),
     )
-    text = body(listed=len(changed))
+    text = body(listed=len(changed), parity_listed=len(parity))
     if len(text) <= MAX_BODY:
         return text
-    # Too long for GitHub: list fewer files; every guardrail stays listed.
-    return body(listed=FILES_WHEN_LONG)
+    # Too long for GitHub: list fewer files and proven statements; every guardrail stays listed.
+    return body(listed=FILES_WHEN_LONG, parity_listed=FILES_WHEN_LONG)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import Progress
 
-from bot.campaign import Campaign, CampaignError, load_campaign_file
+from bot.campaign import Campaign, CampaignError, VerifyOptions, load_campaign_file
 from bot.campaigns.residual import readiness, residual_of_plan
 from bot.campaigns.usage import (
     UsageEvidence,
@@ -44,6 +44,13 @@ CampaignArg = Annotated[Path, typer.Argument(help="The campaign YAML file.", sho
 ReposArg = Annotated[
     list[Path], typer.Argument(help="Repository checkouts to scan.", show_default=False)
 ]
+NoParityOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-parity",
+        help="Skip running each rewrite old against new on synthetic data (verify.parity).",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -66,9 +73,10 @@ def plan_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Machine-readable output (docs/plan-json.md).")
     ] = False,
+    no_parity: NoParityOpt = False,
 ) -> None:
     """Show, per repository and file, what the campaign would change and where it stops."""
-    campaign, planned = _plan_all(campaign_path, repos)
+    campaign, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     agent = _agent_settings() if campaign.agent.migrate_guardrails else None
     report = build_report(campaign, [(p.name, p.plan) for p in planned], agent)
     if as_json:
@@ -90,9 +98,10 @@ def apply_command(
     check: Annotated[
         bool, typer.Option("--check", help="Change nothing; exit 1 if changes would be made.")
     ] = False,
+    no_parity: NoParityOpt = False,
 ) -> None:
     """Rewrite the repositories in place (only the files that change)."""
-    campaign, planned = _plan_all(campaign_path, repos)
+    campaign, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     pending = [(p, f) for p in planned for f in p.plan.files if f.changed]
     if not check:
         for repo in planned:
@@ -113,9 +122,11 @@ def apply_command(
         raise typer.Exit(EXIT_CHANGES_PENDING)
 
 
-def diff_command(campaign_path: CampaignArg, repos: ReposArg) -> None:
+def diff_command(
+    campaign_path: CampaignArg, repos: ReposArg, no_parity: NoParityOpt = False
+) -> None:
     """Print the changes as a unified diff, changing nothing."""
-    _, planned = _plan_all(campaign_path, repos)
+    _, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     for repo in planned:
         for file in repo.plan.files:
             if file.new_text is None:
@@ -193,10 +204,17 @@ def _usage(campaign: Campaign, planned: Sequence[PlannedRepo], export: Path) -> 
     return match_jobs(jobs, sources)
 
 
-def _plan_all(campaign_path: Path, roots: Sequence[Path]) -> tuple[Campaign, list[PlannedRepo]]:
-    """Load everything up front; any error exits 2 before anything is written."""
+def _plan_all(
+    campaign_path: Path, roots: Sequence[Path], *, parity: bool = True
+) -> tuple[Campaign, list[PlannedRepo]]:
+    """Load everything up front; any error exits 2 before anything is written.
+
+    ``parity=False`` (``--no-parity``) turns the check off as ``verify: {parity: false}`` would.
+    """
     try:
         campaign = load_campaign_file(campaign_path)
+        if not parity:
+            campaign = campaign.model_copy(update={"verify": VerifyOptions(parity=False)})
         snapshots = [(root, read_checkout(root)) for root in roots]
     except (CampaignError, CheckoutError) as error:
         typer.echo(f"godwit: {error}", err=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.parity.outcome import Outcome
+
 
 class Framework(StrEnum):
     BIGQUERY_SQL = "bigquery-sql"
@@ -80,6 +82,14 @@ class VerificationIssue:
     message: str
 
 
+@dataclass(frozen=True)
+class StatementParity:
+    """What running a rewritten statement, old against new, showed (``bot.parity``)."""
+
+    offset: int  # offset in the file of the statement's first character
+    outcome: Outcome
+
+
 @dataclass
 class FileRewrite:
     """What an adapter found and proposes for one file, in offsets of that file."""
@@ -90,3 +100,4 @@ class FileRewrite:
     verification: list[VerificationIssue] = field(default_factory=list)
     statements_rewritten: int = 0
     notes: list[str] = field(default_factory=list)  # what moved, one line each, for people
+    parity: list[StatementParity] = field(default_factory=list)

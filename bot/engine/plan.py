@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.engine.edits import LineIndex, PlacedGuardrail
-from bot.engine.model import Action, Framework, Reference, VerificationIssue
+from bot.engine.model import Action, Framework, Reference, StatementParity, VerificationIssue
+from bot.parity.outcome import Outcome, Verdict
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,14 @@ class LocatedReference:
 class LocatedIssue:
     issue: VerificationIssue
     line: int  # 1-based, in the original text
+
+
+@dataclass(frozen=True)
+class LocatedParity:
+    """Parity of one rewritten statement; ``line`` is its first line in the original file."""
+
+    line: int
+    outcome: Outcome
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,8 @@ class FilePlan:
         lines = self.new_text.splitlines(keepends=True)
         added = {g.line - 1 for g in self.guardrails}
         return "".join(line for i, line in enumerate(lines) if i not in added) == self.original
+
+    parity: tuple[LocatedParity, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -87,6 +98,21 @@ class RepoPlan:
     @property
     def guardrails(self) -> Iterator[tuple[FilePlan, PlacedGuardrail]]:
         return ((f, g) for f in self.files for g in f.guardrails)
+
+    @property
+    def parity(self) -> Iterator[tuple[FilePlan, LocatedParity]]:
+        return ((f, p) for f in self.files for p in f.parity)
+
+    def parity_count(self, verdict: Verdict) -> int:
+        return sum(1 for _, p in self.parity if p.outcome.verdict is verdict)
+
+
+def locate_parity(text: str, parity: list[StatementParity]) -> tuple[LocatedParity, ...]:
+    index = LineIndex(text)
+    return tuple(
+        LocatedParity(index.line_of(p.offset), p.outcome)
+        for p in sorted(parity, key=lambda p: p.offset)
+    )
 
 
 def locate(

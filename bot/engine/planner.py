@@ -17,7 +17,7 @@ from bot.engine.adapters import claimed_files
 from bot.engine.discovery import is_ignored
 from bot.engine.edits import CommentSyntax, render
 from bot.engine.model import Action, FileRewrite, Framework
-from bot.engine.plan import FilePlan, RepoPlan, locate
+from bot.engine.plan import FilePlan, RepoPlan, locate, locate_parity
 from bot.engine.protected import protected_plan, protected_reason
 
 
@@ -72,4 +72,5 @@ def _plan_file(
         original=text,
         new_text=rendered.text if rendered.text != text else None,
         notes=tuple(rewrite.notes),
+        parity=locate_parity(text, rewrite.parity),
     )

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 
 from bot.campaign import Campaign
 from bot.engine.model import Action, Framework, ReferenceKind
-from bot.engine.plan import FilePlan, RepoPlan
+from bot.engine.plan import FilePlan, LocatedParity, RepoPlan
+from bot.parity.outcome import Table, Verdict
 
 if TYPE_CHECKING:
     from bot.agent import AgentSettings, UsageEstimate
@@ -41,6 +42,40 @@ class IssueOut(BaseModel):
     message: str
 
 
+class TableRowsOut(BaseModel):
+    columns: list[str]
+    rows: list[list[str]] = Field(description="Values as text; NULL for null, strings quoted.")
+
+
+class CounterexampleOut(BaseModel):
+    """The smallest synthetic input found on which the original and the rewrite disagree."""
+
+    old_table: str
+    new_table: str
+    new_rows: TableRowsOut = Field(description="Rows of the new table...")
+    old_rows: TableRowsOut = Field(description="...and the same facts as old rows, by the mapping.")
+    old_output: TableRowsOut = Field(description="What the original statement returns.")
+    new_output: TableRowsOut = Field(description="What the rewritten statement returns.")
+    other_tables: dict[str, TableRowsOut] = Field(
+        description="Other tables the statement reads, as generated."
+    )
+
+
+class ParityOut(BaseModel):
+    """Parity of one rewritten statement: run old against new on synthetic data."""
+
+    line: int = Field(description="1-based first line of the statement in the original file.")
+    verdict: Verdict
+    reason: str | None = Field(
+        description="Why not checkable, what differs, or how it was proven; else null."
+    )
+    rows: int = Field(description="Rows of each synthetic old table.")
+    datasets: int = Field(description="Synthetic datasets compared.")
+    counterexample: CounterexampleOut | None = Field(
+        default=None, description="Only for verdict differs (null when the rewrite failed to run)."
+    )
+
+
 class FileOut(BaseModel):
     path: str
     framework: Framework
@@ -55,6 +90,10 @@ class FileOut(BaseModel):
         description="Why the file is build or CI configuration, which Godwit never changes "
         "(action protected): migrate its references by hand.",
     )
+    parity: list[ParityOut] = Field(
+        default_factory=list,
+        description="One entry per verified rewritten statement (empty when parity is off).",
+    )
 
 
 class Summary(BaseModel):
@@ -67,6 +106,13 @@ class Summary(BaseModel):
     files_changed: int
     guardrails: int
     needs_human: int = Field(description="Bare, wildcard or decorated references of an old table.")
+    parity_proven: int = Field(default=0, description="Rewritten statements parity proved.")
+    parity_differs: int = Field(
+        default=0, description="Statements whose rewrite differed: guardrailed, not rewritten."
+    )
+    parity_not_checkable: int = Field(
+        default=0, description="Rewritten statements parity could not run (see the reasons)."
+    )
 
 
 class AgentEstimateOut(BaseModel):
@@ -103,11 +149,22 @@ class CampaignOut(BaseModel):
     tables: list[TableOut]
 
 
+class ParityTotalsOut(BaseModel):
+    enabled: bool = Field(description="False when the campaign or --no-parity turned parity off.")
+    proven: int
+    differs: int
+    not_checkable: int
+    not_checkable_reasons: dict[str, int] = Field(
+        description="Not-checkable statements by reason (counterexample-free reason text)."
+    )
+
+
 class PlanReport(BaseModel):
     schema_version: int = SCHEMA_VERSION
     campaign: CampaignOut
     repos: list[RepoOut]
     totals: Summary
+    parity: ParityTotalsOut | None = Field(default=None, description="Parity over every repo.")
     agent: AgentEstimateOut | None = Field(
         default=None, description="The repositories' agent estimates, summed."
     )
@@ -125,6 +182,51 @@ def summarise(plan: RepoPlan) -> Summary:
         files_changed=len(plan.changes),
         guardrails=sum(len(f.guardrails) for f in plan.files),
         needs_human=sum(len(f.needs_human) for f in plan.files),
+        parity_proven=plan.parity_count(Verdict.PROVEN),
+        parity_differs=plan.parity_count(Verdict.DIFFERS),
+        parity_not_checkable=plan.parity_count(Verdict.NOT_CHECKABLE),
+    )
+
+
+def _rows_out(table: Table) -> TableRowsOut:
+    return TableRowsOut(columns=list(table.columns), rows=[list(row) for row in table.rows])
+
+
+def parity_out(located: LocatedParity) -> ParityOut:
+    outcome = located.outcome
+    example = outcome.counterexample
+    return ParityOut(
+        line=located.line,
+        verdict=outcome.verdict,
+        reason=outcome.reason,
+        rows=outcome.rows,
+        datasets=outcome.datasets,
+        counterexample=None
+        if example is None
+        else CounterexampleOut(
+            old_table=example.old_table,
+            new_table=example.new_table,
+            new_rows=_rows_out(example.new_rows),
+            old_rows=_rows_out(example.old_rows),
+            old_output=_rows_out(example.old_output),
+            new_output=_rows_out(example.new_output),
+            other_tables={name: _rows_out(t) for name, t in example.other_tables.items()},
+        ),
+    )
+
+
+def parity_totals(enabled: bool, plans: Sequence[RepoPlan]) -> ParityTotalsOut:
+    outcomes = [p.outcome for plan in plans for _, p in plan.parity]
+    reasons: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.verdict is Verdict.NOT_CHECKABLE and outcome.reason:
+            reasons[outcome.reason] = reasons.get(outcome.reason, 0) + 1
+    return ParityTotalsOut(
+        enabled=enabled,
+        proven=sum(o.verdict is Verdict.PROVEN for o in outcomes),
+        differs=sum(o.verdict is Verdict.DIFFERS for o in outcomes),
+        not_checkable=sum(o.verdict is Verdict.NOT_CHECKABLE for o in outcomes),
+        not_checkable_reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
 
 
@@ -153,6 +255,7 @@ def _file_out(plan: FilePlan) -> FileOut:
         ],
         verification=[IssueOut(line=i.line, message=i.issue.message) for i in plan.verification],
         protected=plan.protected,
+        parity=[parity_out(p) for p in plan.parity],
     )
 
 
@@ -216,4 +319,5 @@ def build_report(
         repos=repos,
         totals=totals,
         agent=total,
+        parity=parity_totals(campaign.verify.parity, [plan for _, plan in plans]),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.agent.verify import unknown_new_column, verify_file
-from bot.campaign import Campaign
+from bot.campaign import Campaign, VerifyOptions
 from bot.engine.planner import plan_repository
 from tests.agent.conftest import EXAMPLE, TYPED
 
@@ -126,3 +126,14 @@ def test_java_edit_reading_a_missing_column_is_refused(campaign: Campaign) -> No
     assert verify_file(campaign, {path: before}, path, before, after) == [
         "line 3: country is not a column of core-proj.music.plays_v2"
     ]
+
+
+def test_an_edit_that_verifies_but_returns_other_rows_fails_parity(campaign: Campaign) -> None:
+    wrong = (
+        "SELECT user_id, duration_ms + 1 AS ms_played\nFROM `core-proj.music.plays_v2`;\n"
+        "SELECT 1 AS one;\n"
+    )
+    (problem,) = verify_file(campaign, {}, "jobs/q/query.sql", SQL, wrong)
+    assert problem.startswith("line 1: parity failed: the rows differ (on 1 synthetic row(s)")
+    off = campaign.model_copy(update={"verify": VerifyOptions(parity=False)})
+    assert verify_file(off, {}, "jobs/q/query.sql", SQL, wrong) == []

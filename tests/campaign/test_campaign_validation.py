@@ -135,7 +135,8 @@ EDIT_CASES = [
             (
                 "owner",
                 5,
-                "unknown key (expected one of: id, title, guide, dialect, tables, scope, agent)",
+                "unknown key (expected one of: "
+                "id, title, guide, dialect, tables, scope, agent, verify)",
             )
         ],
     ),

@@ -61,7 +61,7 @@ def test_plan_text_names_files_actions_and_guardrail_lines(repos: list[Path]) ->
     assert "Campaign plays-v2" in result.stdout
     assert "acme-web-frontend" in result.stdout
     assert "guardrail: is_premium has no equivalent in core-proj.music.plays_v2" in result.stdout
-    total = result.stdout.rstrip("\n").splitlines()[-1]
+    total = next(line for line in result.stdout.splitlines() if line.startswith("Total: "))
     assert "6 files with guardrails (6 statements left for a person)" in total
     assert " 1 files" not in result.stdout
 

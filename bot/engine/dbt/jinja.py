@@ -60,6 +60,7 @@ class MaskedModel:
     expressions: tuple[JinjaExpression, ...]
     comments: tuple[tuple[int, int], ...]  # spans of {# ... #}
     tokens: tuple[Token, ...]
+    incremental: tuple[tuple[int, int], ...] = ()  # {% if is_incremental() %} branches
 
     def in_comment(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.comments)
@@ -93,6 +94,10 @@ WHOLE_SOURCE = re.compile(r"\{\{-?\s*(?P<call>" + _CALL + r")\s*-?\}\}")
 _RELATION = re.compile(r"\{\{-?\s*(?:this|ref\(.*\))\s*-?\}\}", re.DOTALL)
 _CONFIG = re.compile(r"\{\{-?\s*config\(")
 _OPENERS = re.compile(r"\{\{|\{%|\{#")
+_IF = re.compile(r"\{%-?\s*if\b(?P<condition>.*?)-?%\}", re.DOTALL)
+_ELSE = re.compile(r"\{%-?\s*(?:else|elif)\b.*?-?%\}", re.DOTALL)
+_ENDIF = re.compile(r"\{%-?\s*endif\s*-?%\}")
+_INCREMENTAL = re.compile(r"^\s*is_incremental\(\)\s*$")
 _DIGITS = string.digits + string.ascii_lowercase
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 
@@ -177,6 +182,7 @@ def mask(text: str, dialect: str) -> MaskedModel:
     out: list[str] = []
     expressions: list[JinjaExpression] = []
     comments: list[tuple[int, int]] = []
+    branches = _Branches()
     cursor = 0
     for opener in _OPENERS.finditer(text):
         if opener.start() < cursor:
@@ -196,9 +202,33 @@ def mask(text: str, dialect: str) -> MaskedModel:
             out.append(_blank(tag))
             if opener.group() == "{#":
                 comments.append((start, end))
+            else:
+                branches.see(tag, start, end)
         cursor = end
     out.append(text[cursor:])
-    return _blank_statement_openers("".join(out), tuple(expressions), tuple(comments), dialect)
+    masked = _blank_statement_openers("".join(out), tuple(expressions), tuple(comments), dialect)
+    return replace(masked, incremental=tuple(branches.found))
+
+
+class _Branches:
+    """Spans of the ``{% if is_incremental() %}`` branches: the SQL a full refresh leaves out."""
+
+    def __init__(self) -> None:
+        self.open: list[tuple[bool, int]] = []  # (is the incremental branch, where it started)
+        self.found: list[tuple[int, int]] = []
+
+    def see(self, tag: str, start: int, end: int) -> None:
+        opened = _IF.fullmatch(tag)
+        if opened is not None:
+            self.open.append((bool(_INCREMENTAL.match(opened["condition"])), start))
+        elif self.open and (_ELSE.fullmatch(tag) or _ENDIF.fullmatch(tag)):
+            incremental, began = self.open[-1]
+            if incremental:
+                self.found.append((began, end))
+            if _ENDIF.fullmatch(tag):
+                self.open.pop()
+            else:
+                self.open[-1] = (False, start)
 
 
 def _tokens(masked: str, dialect: str) -> tuple[Token, ...]:

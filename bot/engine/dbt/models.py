@@ -100,6 +100,7 @@ def rewrite_model(
         resolver=resolve,
         opaque_identifier=opaque.__contains__,
         tokens=masked.tokens or None,  # empty: the core tokenizes (and reports) it itself
+        parity_left_out=masked.incremental,  # parity runs the model as a full refresh would
     )
     olds = [old for _, old in placed.values()]
     finished = _finish(text, masked, core, olds, campaign, catalog, target)
@@ -191,13 +192,14 @@ def _finish(
     if problems:
         # The planner applies whatever edits it gets: a file with a bad one gets none.
         result.rewrite.verification.extend(problems)
-        core = FileRewrite(references=core.references, guardrails=core.guardrails)
+        core = FileRewrite(references=core.references, guardrails=core.guardrails, parity=[])
         result.rewrite.guardrails.extend(
             GuardrailSite(masked.statement_start(p.offset), p.message) for p in problems
         )
     result.rewrite.edits = core.edits
     result.rewrite.guardrails.extend(core.guardrails)
     result.rewrite.statements_rewritten = core.statements_rewritten
+    result.rewrite.parity = core.parity
     for ref in core.references:
         old = spans.get((ref.start, ref.end))
         kind = ReferenceKind.SOURCE if old is not None else ref.kind

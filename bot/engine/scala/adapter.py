@@ -148,6 +148,7 @@ def _merge(into: FileRewrite, part: FileRewrite) -> None:
     into.guardrails += part.guardrails
     into.verification += part.verification
     into.statements_rewritten += part.statements_rewritten
+    into.parity += part.parity
 
 
 def _query(text: str, runtime: LiteralText, campaign: Campaign) -> FileRewrite:

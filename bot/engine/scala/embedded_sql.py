@@ -16,7 +16,13 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
 from bot.campaign import Campaign
-from bot.engine.model import FileRewrite, GuardrailSite, TextEdit, VerificationIssue
+from bot.engine.model import (
+    FileRewrite,
+    GuardrailSite,
+    StatementParity,
+    TextEdit,
+    VerificationIssue,
+)
 from bot.engine.scala.lexer import StringLiteral
 from bot.engine.scala.literal_text import LiteralText, encode
 from bot.engine.sql import rewrite_sql
@@ -61,6 +67,7 @@ def rewrite_embedded(source: str, sql: LiteralText, campaign: Campaign) -> FileR
     else:
         result.edits = [edit for edit in placed if isinstance(edit, TextEdit)]
         result.statements_rewritten = core.statements_rewritten
+        result.parity = [StatementParity(anchor, p.outcome) for p in core.parity]
     return result
 
 

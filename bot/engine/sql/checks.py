@@ -19,6 +19,8 @@ from bot.engine.sql.scopes import Owner, Ownership, query_scopes, resolve_column
 from bot.engine.sql.statements import split_statements
 from bot.engine.sql.tables import identifier_parts, names_new, table_name
 from bot.engine.sql.verify import output_names, projection_name, verify_statement
+from bot.parity.outcome import Verdict
+from bot.parity.provers import prover_for
 
 GUARDRAIL_LINE = re.compile(r"^\s*(?:--|//|\{#)\s*godwit:")
 
@@ -39,9 +41,31 @@ def statement_problems(campaign: Campaign, before: str, after: str) -> list[str]
         names = _names(original, dialect)
         reason = verify_statement(edited, campaign.dialect, campaign.tables, names)
         reason = reason or unknown_new_column(edited, campaign)
+        reason = reason or _parity_problem(campaign, original, edited)
         if reason is not None:
             problems.append(f"line {index.line_of(span.start)}: {reason}")
     return problems
+
+
+def _parity_problem(campaign: Campaign, original: str, edited: str) -> str | None:
+    """The agent's rewrite run old against new, as the engine runs its own (``bot.parity``).
+
+    Only a rewrite that reads a new table is compared; one that still reads the
+    old table is reported by the checks above.
+    """
+    if not campaign.verify.parity:
+        return None
+    outcome = prover_for(campaign).prove(original, edited)
+    if outcome.verdict is not Verdict.DIFFERS:
+        return None
+    example = outcome.counterexample
+    shown = ""
+    if example is not None:
+        before = "; ".join(", ".join(row) for row in example.old_output.rows) or "no rows"
+        after = "; ".join(", ".join(row) for row in example.new_output.rows) or "no rows"
+        shown = f" (on {len(example.new_rows.rows)} synthetic row(s) the original returns "
+        shown += f"{before}, the edit returns {after})"
+    return f"parity failed: {outcome.reason}{shown}"
 
 
 def _strip_comments(sql: str) -> list[str]:

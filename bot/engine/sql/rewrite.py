@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -24,6 +25,7 @@ from bot.engine.model import (
     GuardrailSite,
     Reference,
     ReferenceKind,
+    StatementParity,
     TextEdit,
     VerificationIssue,
 )
@@ -59,6 +61,11 @@ from bot.engine.sql.tables import (
     table_name,
 )
 from bot.engine.sql.verify import output_names, projection_name, verify_statement
+from bot.parity.outcome import Verdict
+from bot.parity.provers import prover_for
+
+if TYPE_CHECKING:
+    from bot.parity.prove import Prover
 
 _WRITES = (exp.Insert, exp.Merge, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Alter)
 
@@ -72,6 +79,8 @@ class _Text:
     dialect: str
     quote: tuple[str, str]
     opaque: Callable[[str], bool] | None
+    prover: Prover | None  # None: parity is off for this campaign
+    left_out: Sequence[tuple[int, int]]  # spans parity runs without (dbt's incremental branch)
 
 
 @dataclass
@@ -94,16 +103,22 @@ def rewrite_sql(
     resolver: TableResolver | None = None,
     opaque_identifier: Callable[[str], bool] | None = None,
     tokens: Sequence[Token] | None = None,
+    parity_left_out: Sequence[tuple[int, int]] = (),
 ) -> FileRewrite:
     """All offsets (edits, references, guardrail sites, verification) are offsets into ``sql``.
 
     ``tokens``: ``sql`` already tokenized in the campaign's dialect, if the caller did.
+    ``parity_left_out``: spans of ``sql`` that parity runs the statement without (blanked),
+    such as a dbt model's ``{% if is_incremental() %}`` branch on a full refresh.
     """
     dialect = dialect_named(campaign.dialect)
     quote = (dialect.IDENTIFIER_START, dialect.IDENTIFIER_END)
     result = FileRewrite()
+    prover = prover_for(campaign) if campaign.verify.parity else None
     for statement in split_statements(sql, dialect, tokens):
-        text = _Text(sql, statement, campaign.dialect, quote, opaque_identifier)
+        text = _Text(
+            sql, statement, campaign.dialect, quote, opaque_identifier, prover, parity_left_out
+        )
         _rewrite_statement(text, dialect, campaign.tables, resolver, result)
     return result
 
@@ -128,9 +143,40 @@ def _rewrite_statement(
         result.verification.append(VerificationIssue(text.statement.start, problem))
         _guard(text, result, f"rewrite could not be verified: {problem}")
         return
+    if (
+        plan.edits
+        and text.prover is not None
+        and not _parity_holds(text, plan, checked, resolver, result)
+    ):
+        return
     if plan.edits:
         result.edits.extend(plan.edits)
         result.statements_rewritten += 1
+
+
+def _parity_holds(
+    text: _Text, plan: _Plan, checked: str, resolver: TableResolver | None, result: FileRewrite
+) -> bool:
+    """Run the verified rewrite old against new (``bot.parity``); one that differs is guarded."""
+    assert text.prover is not None
+    start, end = text.statement.start, text.statement.end
+    original = text.sql[start:end]
+    spans = [(a, b) for a, b in text.left_out if a < end and b > start]
+    if spans:
+        chars = list(original)
+        for a, b in spans:
+            for at in range(max(a, start), min(b, end)):
+                if chars[at - start] not in "\r\n":
+                    chars[at - start] = " "
+        original = "".join(chars)
+        kept = [e for e in plan.checked if not any(a <= e.start and e.end <= b for a, b in spans)]
+        checked = apply_edits(original, kept, offset=start)
+    outcome = text.prover.prove(original, checked, resolver=resolver, opaque=text.opaque)
+    result.parity.append(StatementParity(text.statement.start, outcome))
+    if outcome.verdict is not Verdict.DIFFERS:
+        return True
+    _guard(text, result, f"parity failed: {outcome.reason} on synthetic data (see the plan)")
+    return False
 
 
 def _plan_statement(
