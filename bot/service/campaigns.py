@@ -15,7 +15,6 @@ from bot.campaign import CampaignError, campaign_from_markdown, spec_hash
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.messages import VALIDATION_MARKER, render_validation
 from bot.rendering import render
-from bot.service.deferred import after_commit
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.store.campaigns import get_campaign, save_campaign
 from bot.store.models import Campaign
@@ -87,5 +86,4 @@ def plan(services: AppServices, session: Session, campaign: Campaign) -> None:
         campaign.state = campaign_transition(CampaignState(campaign.state), "plan").value
     except TransitionError:
         return
-    pk = campaign.id
-    after_commit(session, lambda: services.jobs.discover(pk))
+    services.jobs.discover(campaign.id, session=session)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.agent import AgentSettings
 from bot.github.auth import GitHubApp
 from bot.github.client import web_url
+from bot.jobs.durable import DurableJobs
+from bot.jobs.liveness import Liveness
+from bot.jobs.policy import JobPolicy
 from bot.service.github_ops import GitHubOps
+from bot.service.locking import holding
 
 if TYPE_CHECKING:
     from bot.service.jobs import CampaignJobs
@@ -44,7 +49,8 @@ class AppServices:
         huey: Huey,
         meta_key: bytes,
         web_base: str,
-        lock_ttl_seconds: float = 900.0,
+        policy: JobPolicy | None = None,
+        liveness: Liveness | None = None,
         stale_days: int = DEFAULT_STALE_DAYS,
         dashboard_delay: float = DASHBOARD_DELAY_SECONDS,
         clock: Callable[[], datetime] = utc_now,
@@ -58,7 +64,10 @@ class AppServices:
         self.huey = huey
         self.meta_key = meta_key
         self.web_base = web_base.rstrip("/")
-        self.lock_ttl_seconds = lock_ttl_seconds
+        self.policy = policy or JobPolicy()
+        self.liveness = liveness
+        """This process as a worker; ``None`` where no jobs run here (a test, ``reconcile``)."""
+        self.durable = DurableJobs(huey, sessions, self.policy, liveness)
         self.stale_days = stale_days
         self.dashboard_delay = dashboard_delay
         self._clock = clock
@@ -70,7 +79,12 @@ class AppServices:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, sessions: sessionmaker[Session], huey: Huey
+        cls,
+        settings: Settings,
+        *,
+        sessions: sessionmaker[Session],
+        huey: Huey,
+        liveness: Liveness | None = None,
     ) -> AppServices:
         """The PR metadata marker is signed with the webhook secret, which only the App holds."""
         return cls(
@@ -79,7 +93,8 @@ class AppServices:
             huey=huey,
             meta_key=settings.webhook_secret.get_secret_value().encode(),
             web_base=web_url(settings.github_url),
-            lock_ttl_seconds=settings.lock_ttl_seconds,
+            policy=JobPolicy.from_settings(settings),
+            liveness=liveness,
             stale_days=settings.stale_days,
             dashboard_delay=settings.dashboard_delay,
             agent=settings.agent_settings(),
@@ -87,6 +102,10 @@ class AppServices:
 
     def now(self) -> datetime:
         return self._clock()
+
+    def lock(self, name: str) -> AbstractContextManager[None]:
+        """Hold the store lock ``name`` as this worker; ``RepositoryBusyError`` when taken."""
+        return holding(self.sessions, name, self.policy.lock_ttl_seconds, self.liveness)
 
     def ops(self, session: Session, installation_id: int) -> GitHubOps:
         """Act as ``installation_id``, auditing in ``session``."""
