@@ -156,7 +156,7 @@ class DurableJobs:
         liveness = self._liveness
         now = liveness.now()
         with self._sessions() as session:
-            taken = orphans(session, liveness.alive_since())
+            taken = orphans(session, liveness.alive_since(), liveness.worker_id)
             mine = running_on(session, liveness.worker_id)
             # Read after the store: a job is in hand before it names this worker there.
             in_hand = liveness.in_hand()
@@ -169,6 +169,8 @@ class DurableJobs:
             if not late:
                 return
             waiting = queued_task_ids(self.huey)
+            # Read after the queue: a message leaves the queue into a worker's hands.
+            in_hand = liveness.in_hand()
             for job_id, due_at in late:
                 if (
                     job_id not in waiting

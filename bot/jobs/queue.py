@@ -101,7 +101,7 @@ class JobQueue:
         now = liveness.now()
         queued = 0
         with self._processor.sessions() as session:
-            orphans = orphaned_deliveries(session, liveness.alive_since())
+            orphans = orphaned_deliveries(session, liveness.alive_since(), liveness.worker_id)
             mine = deliveries_running_on(session, liveness.worker_id)
             # Read after the store: a run is in hand before it names this worker there.
             in_hand = liveness.in_hand()
@@ -120,6 +120,8 @@ class JobQueue:
             waiting = waiting_deliveries(session, now - LOST_AFTER)
             if waiting:
                 in_queue = queued_task_ids(self.huey)
+                # Read after the queue: a message leaves the queue into a worker's hands.
+                in_hand = liveness.in_hand()
                 for delivery_id in waiting:
                     if delivery_id in in_queue or _in_hand_key(delivery_id) in in_hand:
                         continue

@@ -83,12 +83,15 @@ def claim_stranded(session: Session, received_before: datetime, now: datetime) -
     return ids
 
 
-def orphaned_deliveries(session: Session, alive_since: datetime) -> list[tuple[str, str | None]]:
-    """Pending deliveries whose worker has not beaten since ``alive_since``: (id, that worker)."""
+def orphaned_deliveries(
+    session: Session, alive_since: datetime, asking: str
+) -> list[tuple[str, str | None]]:
+    """Pending deliveries of other workers not beaten since ``alive_since``: (id, worker)."""
     rows = session.execute(
         select(Delivery.delivery_id, Delivery.worker_id).where(
             Delivery.status == PENDING,
             Delivery.worker_id.is_not(None),
+            Delivery.worker_id != asking,
             Delivery.worker_id.not_in(live_workers(alive_since)),
         )
     ).all()

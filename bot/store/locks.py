@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, insert, or_
+from sqlalchemy import and_, delete, insert, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,8 +36,13 @@ def try_acquire_lock(
     now = datetime.now(UTC)
     stale = [JobLock.expires_at < now]
     if alive_since is not None:
+        # The asking worker is alive, whatever its last heartbeat says: its own holds stand.
         stale.append(
-            JobLock.worker_id.is_not(None) & JobLock.worker_id.not_in(live_workers(alive_since))
+            and_(
+                JobLock.worker_id.is_not(None),
+                JobLock.worker_id != (worker_id or ""),
+                JobLock.worker_id.not_in(live_workers(alive_since)),
+            )
         )
     session.execute(delete(JobLock).where(JobLock.name == name, or_(*stale)))
     try:

@@ -62,11 +62,13 @@ def settle(session: Session, job_id: str) -> None:
     session.commit()
 
 
-def orphans(session: Session, alive_since: datetime) -> list[tuple[str, str | None]]:
-    """Running jobs whose worker has not beaten since ``alive_since``: (id, that worker)."""
+def orphans(session: Session, alive_since: datetime, asking: str) -> list[tuple[str, str | None]]:
+    """Running jobs of other workers that have not beaten since ``alive_since``: (id, worker)."""
     rows = session.execute(
         select(OwedJob.id, OwedJob.worker_id).where(
-            OwedJob.state == RUNNING, OwedJob.worker_id.not_in(live_workers(alive_since))
+            OwedJob.state == RUNNING,
+            OwedJob.worker_id != asking,
+            OwedJob.worker_id.not_in(live_workers(alive_since)),
         )
     ).all()
     session.commit()

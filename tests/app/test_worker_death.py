@@ -30,8 +30,9 @@ from bot.sandbox import Sandbox, serve
 from bot.sandbox.limits import FaultRule
 from tests.app.conftest import wait_for
 
-HEARTBEAT_S = 0.2
-WORKER_TIMEOUT_S = 1.5
+HEARTBEAT_S = 0.5
+WORKER_TIMEOUT_S = 5.0
+"""Short, for a short test, yet long enough that a busy machine's live worker never looks dead."""
 LONG_LATENCY_S = 600.0
 """Longer than any test: the request only ends because its worker is killed."""
 STATUS = "<!-- godwit:status -->"
