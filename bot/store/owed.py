@@ -116,7 +116,3 @@ def resend(session: Session, job_id: str, due_at: datetime, now: datetime) -> bo
     )
     session.commit()
     return bool(getattr(result, "rowcount", 0))
-
-
-def owed_count(session: Session) -> int:
-    return len(list(session.scalars(select(OwedJob.id))))
