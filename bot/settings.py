@@ -33,6 +33,14 @@ MAX_REPO_BYTES = 100 * 1024 * 1024
 MAX_WEBHOOK_DEPTH = 32
 """Nested objects and arrays in a webhook payload; GitHub's go about 8 deep."""
 
+DEFAULT_QUEUE_NAME = "godwit"
+DEFAULT_LOCK_TTL_SECONDS = 900.0
+DEFAULT_JOB_RETRIES = 5
+DEFAULT_JOB_RETRY_DELAY = 2.0
+DEFAULT_WORKER_HEARTBEAT_SECONDS = 5.0
+DEFAULT_WORKER_TIMEOUT_SECONDS = 30.0
+"""The job and worker defaults, here once; ``bot.jobs.policy.JobPolicy`` reads them too."""
+
 _AGENT = AgentSettings()
 """The agent's defaults, which the environment overrides."""
 _PLACEHOLDERS = frozenset({"", "changeme", "change-me", "xxx", "secret", "todo", "none"})
@@ -74,6 +82,8 @@ class Settings(BaseSettings):
     github_url: str = "https://api.github.com"
     database_url: str = "sqlite:///godwit.db"
     queue_url: str = "sqlite:///godwit-queue.db"
+    queue_name: str = Field(default=DEFAULT_QUEUE_NAME, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    """The queue's name in its storage, so several Godwits can share one Redis."""
     anthropic_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "anthropic_api_key")
     )
@@ -96,10 +106,18 @@ class Settings(BaseSettings):
     """Seconds a dashboard refresh waits so that a burst of events yields one issue edit."""
     stale_days: int = Field(default=7, ge=1)
     """Days without activity after which a campaign PR is nudged (once)."""
-    lock_ttl_seconds: float = Field(default=900.0, gt=0.0)
-    """How long a repository lock outlives a worker that died while holding it."""
-    job_retries: int = Field(default=5, ge=0)
-    job_retry_delay: float = Field(default=2.0, ge=0.0)
+    lock_ttl_seconds: float = Field(default=DEFAULT_LOCK_TTL_SECONDS, gt=0.0)
+    """The longest a lock is held: the last resort when no worker heartbeat frees it sooner."""
+    job_retries: int = Field(default=DEFAULT_JOB_RETRIES, ge=0, le=100)
+    """Retries of every failed job (deliveries and campaign jobs alike)."""
+    job_retry_delay: float = Field(default=DEFAULT_JOB_RETRY_DELAY, ge=0.0, le=3600.0)
+    """The first retry's delay in seconds; each later one waits twice as long."""
+    worker_heartbeat_seconds: float = Field(
+        default=DEFAULT_WORKER_HEARTBEAT_SECONDS, gt=0.0, le=300.0
+    )
+    """How often each worker process writes its heartbeat (and sweeps for orphaned work)."""
+    worker_timeout_seconds: float = Field(default=DEFAULT_WORKER_TIMEOUT_SECONDS, gt=0.0, le=3600.0)
+    """A worker silent this long is dead: its locks are free and its jobs run again."""
     campaign_authors: Annotated[tuple[str, ...], NoDecode] = ()
     """Logins who may run campaigns besides people with write access to the issue's repository."""
 
@@ -137,6 +155,11 @@ class Settings(BaseSettings):
             problems.append(f"set {ENV_PREFIX}PRIVATE_KEY or {ENV_PREFIX}PRIVATE_KEY_PATH")
         if self.private_key is not None and is_placeholder(self.private_key.get_secret_value()):
             problems.append(f"{ENV_PREFIX}PRIVATE_KEY is a placeholder")
+        if self.worker_timeout_seconds < 2 * self.worker_heartbeat_seconds:
+            problems.append(
+                f"{ENV_PREFIX}WORKER_TIMEOUT_SECONDS must be at least twice "
+                f"{ENV_PREFIX}WORKER_HEARTBEAT_SECONDS, or a live worker looks dead"
+            )
         if self.anthropic_api_key is not None and is_placeholder(
             self.anthropic_api_key.get_secret_value()
         ):

@@ -32,7 +32,9 @@ def reconcile_command(
     engine = create_engine_for(settings.database_url)
     try:
         services = AppServices.from_settings(
-            settings, sessions=session_factory(engine), huey=create_huey(settings.queue_url)
+            settings,
+            sessions=session_factory(engine),
+            huey=create_huey(settings.queue_url, name=settings.queue_name),
         )
         report = reconcile(services, installation or all_installations(services))
     finally:

@@ -20,6 +20,8 @@ from sqlalchemy import Engine
 import handlers
 from bot.github.pacing import use_pacer_factory
 from bot.github.shared_pacing import redis_pacers
+from bot.jobs.liveness import Liveness
+from bot.jobs.policy import JobPolicy
 from bot.jobs.priority import Foreground
 from bot.jobs.queue import JobQueue, create_huey, is_redis_url, running
 from bot.jobs.tasks import DeliveryProcessor
@@ -35,6 +37,14 @@ WorkersOption = Annotated[
     int | None,
     typer.Option("--workers", min=1, help="Worker threads (default: GODWIT_WORKERS)."),
 ]
+ServeWorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=0,
+        help="Worker threads (default: GODWIT_WORKERS); 0 runs the intake alone.",
+    ),
+]
 LogLevelOption = Annotated[str, typer.Option("--log-level", help="debug, info or warning.")]
 
 
@@ -44,33 +54,42 @@ class Services:
 
     engine: Engine
     queue: JobQueue
+    liveness: Liveness
+    """This process as a worker; started by ``connect``, stopped by ``disconnect``."""
 
 
-def connect(settings: Settings) -> Services:
+def connect(settings: Settings, *, runs_jobs: bool = True) -> Services:
     """Migrate the store to the newest schema, then wire the queue to the handlers.
 
     Workers sharing a Redis queue may run on several machines, so they pace
-    their GitHub mutations through that Redis too.
+    their GitHub mutations through that Redis too. A process that ``runs_jobs``
+    registers as a worker and starts its heartbeat now, before its first job.
     """
     if is_redis_url(settings.queue_url):
-        use_pacer_factory(redis_pacers(Redis.from_url(settings.queue_url)))
+        use_pacer_factory(
+            redis_pacers(
+                Redis.from_url(settings.queue_url), lease_seconds=settings.worker_timeout_seconds
+            )
+        )
     upgrade_database(settings.database_url)
     engine = create_engine_for(settings.database_url)
     sessions = session_factory(engine)
-    huey = create_huey(settings.queue_url)
+    huey = create_huey(settings.queue_url, name=settings.queue_name)
+    policy = JobPolicy.from_settings(settings)
+    liveness = Liveness(sessions, policy)
     processor = DeliveryProcessor(
         sessions=sessions,
         router=handlers.router,
-        lock_ttl_seconds=settings.lock_ttl_seconds,
-        services=AppServices.from_settings(settings, sessions=sessions, huey=huey),
+        lock_ttl_seconds=policy.lock_ttl_seconds,
+        services=AppServices.from_settings(
+            settings, sessions=sessions, huey=huey, liveness=liveness
+        ),
+        liveness=liveness,
     )
-    queue = JobQueue(
-        huey,
-        processor,
-        retries=settings.job_retries,
-        retry_delay=settings.job_retry_delay,
-    )
-    return Services(engine=engine, queue=queue)
+    queue = JobQueue(huey, processor, policy, liveness)
+    if runs_jobs:
+        liveness.start()
+    return Services(engine=engine, queue=queue, liveness=liveness)
 
 
 def register(app: typer.Typer) -> None:
@@ -81,12 +100,13 @@ def register(app: typer.Typer) -> None:
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: WorkersOption = None,
+    workers: ServeWorkersOption = None,
     log_level: LogLevelOption = "info",
 ) -> None:
-    """Receive GitHub webhooks and process them, in one process."""
+    """Receive GitHub webhooks and process them in one process (--workers 0: receive only)."""
     settings = settings_or_exit(log_level)
-    services = connect(settings)
+    threads = settings.workers if workers is None else workers
+    services = connect(settings, runs_jobs=threads > 0)
     foreground = Foreground()
     app = create_app(
         webhook_secret=settings.webhook_secret,
@@ -99,18 +119,25 @@ def serve_command(
     # Hand the GIL back to the event loop sooner than the default 5 ms when
     # worker threads are busy, so acknowledgements do not queue behind jobs.
     sys.setswitchinterval(SERVE_SWITCH_INTERVAL)
-    consumer = services.queue.consumer(
-        workers or settings.workers, foreground=foreground, periodic=True
-    )
-    with running(consumer):
-        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    try:
+        if threads == 0:
+            uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+            return
+        consumer = services.queue.consumer(threads, foreground=foreground, periodic=True)
+        with running(consumer):
+            uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    finally:
+        services.liveness.stop()
 
 
 def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "info") -> None:
     """Process queued deliveries until stopped (Ctrl-C finishes the jobs in hand first)."""
     settings = settings_or_exit(log_level)
     services = connect(settings)
-    services.queue.consumer(workers or settings.workers, periodic=True).run()
+    try:
+        services.queue.consumer(workers or settings.workers, periodic=True).run()
+    finally:
+        services.liveness.stop()
 
 
 def settings_or_exit(log_level: str) -> Settings:

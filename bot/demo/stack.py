@@ -136,4 +136,5 @@ def running_stack(
                 installation_id = sandbox.install(app.app_id, owner)
                 yield Stack(github, godwit_url, app, installation_id, settings, services, settling)
         finally:
+            services.liveness.stop()
             services.engine.dispose()

@@ -5,10 +5,16 @@ acting for the same installation must take turns too, or together they send
 mutations closer than GitHub allows and overspend the content budget: the turn
 is a Redis lock, and the time of the last mutation and of each creation live
 in Redis next to it. Time is Redis's own clock, which every machine shares.
+
+A turn is held across the request it paces, which may take long; it is a
+lease renewed every third of ``lease_seconds`` while the request runs, so a
+worker killed holding it gives the turn up within ``lease_seconds`` (the worker
+timeout), not after a fixed five minutes.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,6 +22,7 @@ from contextlib import AbstractAsyncContextManager, contextmanager, suppress
 
 from redis import Redis
 from redis.exceptions import LockError
+from redis.lock import Lock
 
 from bot.github.pacing import (
     GITHUB_CONTENT_BUDGET,
@@ -29,8 +36,6 @@ from bot.github.pacing import (
 
 KEY_PREFIX = "godwit:pacing:"
 HOUR = 3600.0
-TURN_TIMEOUT = 300.0
-"""A turn outlives a worker that died holding it by at most this long (seconds)."""
 
 
 def redis_clock(client: Redis) -> Callable[[], float]:
@@ -51,11 +56,13 @@ class RedisPacer:
         interval: float,
         *,
         budget: ContentBudget = GITHUB_CONTENT_BUDGET,
+        lease_seconds: float,
         max_blocking_wait: float = 90.0,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.interval = interval
+        self.lease_seconds = lease_seconds
         self.budget = budget
         self.max_blocking_wait = max_blocking_wait
         self._client = client
@@ -87,18 +94,21 @@ class RedisPacer:
     @contextmanager
     def mutation(self, *, content: bool) -> Iterator[None]:
         """Hold the installation's turn across processes; raise ``RescheduleJob`` for long waits."""
-        turn = self._client.lock(self._turn_key, timeout=TURN_TIMEOUT, sleep=0.01)
+        turn = self._client.lock(self._turn_key, timeout=self.lease_seconds, sleep=0.01)
         turn.acquire()
         try:
-            now = self._clock()
-            last_done, created = self._history(now)
-            wait = turn_wait(now, last_done, self.interval, created, self.budget, content=content)
-            wait_for_turn(wait, self.max_blocking_wait, self._sleep)
-            try:
-                yield
-            finally:
-                # Stamped at the answer, as ``Pacer`` does (see there).
-                self._record(self._clock(), content)
+            with renewing(turn, self.lease_seconds):
+                now = self._clock()
+                last_done, created = self._history(now)
+                wait = turn_wait(
+                    now, last_done, self.interval, created, self.budget, content=content
+                )
+                wait_for_turn(wait, self.max_blocking_wait, self._sleep)
+                try:
+                    yield
+                finally:
+                    # Stamped at the answer, as ``Pacer`` does (see there).
+                    self._record(self._clock(), content)
         finally:
             # A turn held past its timeout was taken over: there is nothing to hand back.
             with suppress(LockError):
@@ -108,10 +118,29 @@ class RedisPacer:
         return turn_in_thread(self.mutation(content=content))
 
 
-def redis_pacers(client: Redis) -> PacerFactory:
+@contextmanager
+def renewing(turn: Lock, lease_seconds: float) -> Iterator[None]:
+    """Keep renewing ``turn``'s lease while the block runs; a dead process stops renewing it."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(lease_seconds / 3):
+            with suppress(LockError):
+                turn.reacquire()
+
+    thread = threading.Thread(target=renew, name="godwit-pacing-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def redis_pacers(client: Redis, *, lease_seconds: float) -> PacerFactory:
     """A ``use_pacer_factory`` factory whose pacers all share ``client``'s Redis."""
 
     def build(scope: str, interval: float) -> MutationPacer:
-        return RedisPacer(client, scope, interval)
+        return RedisPacer(client, scope, interval, lease_seconds=lease_seconds)
 
     return build

@@ -1,7 +1,9 @@
 """The job queue: huey on SQLite when embedded, on Redis when workers run on several machines.
 
-Only the delivery id travels through the queue; the payload stays in the state
-store. huey keeps pending jobs in its own storage, so they survive a restart.
+Only the delivery id travels through the queue (as the message id too); the
+payload stays in the state store. huey keeps pending jobs in its own storage,
+so they survive a restart; a job a worker had taken is recovered from the store
+when that worker dies (``bot.jobs.liveness``, ``bot.jobs.durable``).
 """
 
 from __future__ import annotations
@@ -20,20 +22,29 @@ from huey.exceptions import RetryTask
 from redis import ConnectionPool
 from sqlalchemy import make_url
 
+from bot.jobs.durable import BUSY_RETRY_SECONDS, LOST_AFTER, queued_task_ids
 from bot.jobs.errors import RepositoryBusyError
+from bot.jobs.liveness import Liveness
+from bot.jobs.policy import JobPolicy
 from bot.jobs.priority import Foreground
 from bot.jobs.tasks import DeliveryProcessor
-from bot.store.deliveries import claim_stranded
+from bot.settings import DEFAULT_QUEUE_NAME
+from bot.store.deliveries import (
+    claim_stranded,
+    deliveries_running_on,
+    mark_requeued,
+    orphaned_deliveries,
+    take_over_delivery,
+    waiting_deliveries,
+)
 
 logger = logging.getLogger(__name__)
 
 _CONSUMER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
-QUEUE_NAME = "godwit"
+QUEUE_NAME = DEFAULT_QUEUE_NAME
 FOREGROUND_WAIT_SECONDS = 0.5
 """The longest a job waits for a quiet intake, so jobs still progress under steady load."""
-BUSY_RETRY_SECONDS = 1.0
-"""When the repository is locked, look again after this long (huey's scheduler ticks at 1 s)."""
 STRANDED_AFTER = timedelta(minutes=15)
 """A delivery never run this long after it was stored is taken as never queued."""
 SWEEP_SCHEDULE = crontab(minute="*/5")
@@ -64,25 +75,61 @@ class JobQueue:
         self,
         huey: Huey,
         processor: DeliveryProcessor,
-        *,
-        retries: int = 5,
-        retry_delay: float = 2.0,
+        policy: JobPolicy,
+        liveness: Liveness | None = None,
     ) -> None:
         self.huey = huey
         self._processor = processor
+        self._liveness = liveness
         self._process_delivery = huey.task(
-            retries=retries,
-            retry_delay=retry_delay,
-            retry_backoff=2.0,
-            context=True,
-            name="process_delivery",
+            context=True, name="process_delivery", **policy.task_options()
         )(self._run)
         huey.periodic_task(SWEEP_SCHEDULE, name="requeue_stranded_deliveries")(
             self.requeue_stranded
         )
+        if liveness is not None:
+            liveness.add_sweep(self.recover)
 
     def enqueue_delivery(self, delivery_id: str) -> None:
-        self._process_delivery(delivery_id)
+        self.huey.enqueue(self._process_delivery.s(delivery_id, id=delivery_id))
+
+    def recover(self) -> int:
+        """Queue again the deliveries a dead worker had, this one dropped, or the queue lost."""
+        liveness = self._liveness
+        if liveness is None:
+            return 0
+        now = liveness.now()
+        queued = 0
+        with self._processor.sessions() as session:
+            orphans = orphaned_deliveries(session, liveness.alive_since(), liveness.worker_id)
+            mine = deliveries_running_on(session, liveness.worker_id)
+            # Read after the store: a run is in hand before it names this worker there.
+            in_hand = liveness.in_hand()
+            dropped = [
+                (delivery_id, liveness.worker_id)
+                for delivery_id in mine
+                if _in_hand_key(delivery_id) not in in_hand
+            ]
+            for delivery_id, worker in [*orphans, *dropped]:
+                if take_over_delivery(session, delivery_id, worker, now):
+                    logger.warning(
+                        "delivery %s was left by worker %s; queueing it again", delivery_id, worker
+                    )
+                    self.enqueue_delivery(delivery_id)
+                    queued += 1
+            waiting = waiting_deliveries(session, now - LOST_AFTER)
+            if waiting:
+                in_queue = queued_task_ids(self.huey)
+                # Read after the queue: a message leaves the queue into a worker's hands.
+                in_hand = liveness.in_hand()
+                for delivery_id in waiting:
+                    if delivery_id in in_queue or _in_hand_key(delivery_id) in in_hand:
+                        continue
+                    logger.warning("delivery %s is in no queue; queueing it again", delivery_id)
+                    mark_requeued(session, delivery_id, now)
+                    self.enqueue_delivery(delivery_id)
+                    queued += 1
+        return queued
 
     def requeue_stranded(self, now: datetime | None = None) -> int:
         """Queue deliveries stranded by a process that died between storing and queueing them."""
@@ -122,10 +169,18 @@ class JobQueue:
 
     def _run(self, delivery_id: str, task: Any) -> None:
         try:
-            self._processor.process(delivery_id, final_attempt=not task.retries)
+            if self._liveness is None:
+                self._processor.process(delivery_id, final_attempt=not task.retries)
+            else:
+                with self._liveness.working_on(_in_hand_key(delivery_id)):
+                    self._processor.process(delivery_id, final_attempt=not task.retries)
         except RepositoryBusyError as busy:
             logger.info("delivery %s waits for %s", delivery_id, busy)
             raise RetryTask(delay=BUSY_RETRY_SECONDS) from None
+
+
+def _in_hand_key(delivery_id: str) -> str:
+    return "delivery:" + delivery_id
 
 
 @contextmanager

@@ -1,7 +1,9 @@
 """Process one stored delivery: lock its repository, route it to the handlers, record the outcome.
 
 This module knows nothing about huey, so it runs the same in a worker thread,
-a worker process on another machine, or a test.
+a worker process on another machine, or a test. A delivery being run names its
+worker in the store until it is processed or failed, so when that worker dies
+another one runs it again (``bot.jobs.queue``); handlers are idempotent upserts.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.jobs.errors import RepositoryBusyError, TransientError
 from bot.store.deliveries import FAILED, PENDING, PROCESSED, finish_delivery, get_delivery
 from bot.store.locks import release_lock, try_acquire_lock
+from bot.store.models import Delivery
 from handlers.routing import EventContext, Router
 
 if TYPE_CHECKING:
+    from bot.jobs.liveness import Liveness
     from bot.service.context import AppServices
 
 logger = logging.getLogger(__name__)
@@ -35,6 +40,12 @@ class DeliveryProcessor:
     router: Router
     lock_ttl_seconds: float
     services: AppServices | None = None
+    liveness: Liveness | None = None
+    """This process as a worker: named on the deliveries and locks it holds."""
+
+    @property
+    def worker_id(self) -> str | None:
+        return None if self.liveness is None else self.liveness.worker_id
 
     def process(self, delivery_id: str, *, final_attempt: bool) -> None:
         """Run the handlers for a delivery once, unless it was already processed or failed.
@@ -55,6 +66,7 @@ class DeliveryProcessor:
                 if delivery.status != PENDING:
                     return
                 delivery.attempts += 1
+                delivery.worker_id = self.worker_id
                 session.commit()
                 context = EventContext(
                     session=session,
@@ -65,11 +77,13 @@ class DeliveryProcessor:
                 try:
                     self.router.dispatch(delivery.event, delivery.action, delivery.payload, context)
                     delivery.status = PROCESSED
+                    delivery.worker_id = None
                     session.commit()
                 except TransientError as error:
                     session.rollback()
                     if not final_attempt:
                         logger.warning("delivery %s will be retried: %s", delivery_id, error)
+                        _hand_back(session, delivery_id)
                         raise
                     finish_delivery(session, delivery_id, FAILED, f"gave up: {error}")
                 except Exception as error:
@@ -85,12 +99,29 @@ class DeliveryProcessor:
             return
         # A holder per acquisition: a job only ever releases the lock it took itself.
         holder = uuid.uuid4().hex
-        if not try_acquire_lock(session, name, holder, self.lock_ttl_seconds):
+        liveness = self.liveness
+        taken = try_acquire_lock(
+            session,
+            name,
+            holder,
+            self.lock_ttl_seconds,
+            worker_id=self.worker_id,
+            alive_since=None if liveness is None else liveness.alive_since(),
+        )
+        if not taken:
             raise RepositoryBusyError(name)
         try:
             yield
         finally:
             release_lock(session, name, holder)
+
+
+def _hand_back(session: Session, delivery_id: str) -> None:
+    """The delivery waits in the queue's schedule for its retry; no worker has it meanwhile."""
+    session.execute(
+        update(Delivery).where(Delivery.delivery_id == delivery_id).values(worker_id=None)
+    )
+    session.commit()
 
 
 def lock_name(payload: bytes) -> str | None:

@@ -23,7 +23,6 @@ from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_tra
 from bot.campaigns.messages import VALIDATION_MARKER, render_validation
 from bot.campaigns.permissions import render_unauthorised
 from bot.rendering import render
-from bot.service.deferred import after_commit
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.store.campaigns import get_campaign, save_campaign
 from bot.store.models import Campaign
@@ -123,5 +122,4 @@ def plan(services: AppServices, session: Session, campaign: Campaign) -> None:
         campaign.state = campaign_transition(CampaignState(campaign.state), "plan").value
     except TransitionError:
         return
-    pk = campaign.id
-    after_commit(session, lambda: services.jobs.discover(pk))
+    services.jobs.discover(campaign.id, session=session)

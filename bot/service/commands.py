@@ -8,7 +8,6 @@ at once, and Godwit replies only when there is something to say.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -30,7 +29,6 @@ from bot.rendering import render
 from bot.service.campaigns import plan
 from bot.service.completion import complete_if_done
 from bot.service.dashboard import render_campaign_dashboard, request_dashboard_refresh
-from bot.service.deferred import after_commit
 from bot.service.github_ops import GitHubOps
 from bot.service.pr_commands import cancel_campaign, exclusion_reason
 from bot.store.audit import add_audit_entry
@@ -169,7 +167,7 @@ class IssueCommandRun:
         )
         pk, jobs = self.campaign.id, self.services.jobs
         for repo in cohort:
-            after_commit(self.session, partial(jobs.open_pull_request, pk, repo))
+            jobs.open_pull_request(pk, repo, session=self.session)
 
     def change_scope(self, command: Command) -> None:
         self.campaign.overrides = apply_scope_command(self.campaign.overrides, command)

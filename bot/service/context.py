@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,12 @@ from bot.campaigns.meta import MarkerKeys
 from bot.campaigns.permissions import campaign_authors
 from bot.github.auth import GitHubApp
 from bot.github.client import web_url
+from bot.jobs.durable import DurableJobs
+from bot.jobs.liveness import Liveness
+from bot.jobs.policy import JobPolicy
 from bot.service.authority import Authority
 from bot.service.github_ops import GitHubOps
+from bot.service.locking import holding
 from bot.settings import MAX_REPO_BYTES
 
 if TYPE_CHECKING:
@@ -48,7 +53,8 @@ class AppServices:
         huey: Huey,
         marker_keys: MarkerKeys,
         web_base: str,
-        lock_ttl_seconds: float = 900.0,
+        policy: JobPolicy | None = None,
+        liveness: Liveness | None = None,
         stale_days: int = DEFAULT_STALE_DAYS,
         dashboard_delay: float = DASHBOARD_DELAY_SECONDS,
         clock: Callable[[], datetime] = utc_now,
@@ -65,7 +71,10 @@ class AppServices:
         self.marker_keys = marker_keys
         """Sign and verify the metadata marker of Godwit's PRs (``bot.campaigns.meta``)."""
         self.web_base = web_base.rstrip("/")
-        self.lock_ttl_seconds = lock_ttl_seconds
+        self.policy = policy or JobPolicy()
+        self.liveness = liveness
+        """This process as a worker; ``None`` where no jobs run here (a test, ``reconcile``)."""
+        self.durable = DurableJobs(huey, sessions, self.policy, liveness)
         self.stale_days = stale_days
         self.dashboard_delay = dashboard_delay
         self._clock = clock
@@ -81,7 +90,12 @@ class AppServices:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, sessions: sessionmaker[Session], huey: Huey
+        cls,
+        settings: Settings,
+        *,
+        sessions: sessionmaker[Session],
+        huey: Huey,
+        liveness: Liveness | None = None,
     ) -> AppServices:
         """Build the services from ``godwit serve``/``worker``/``reconcile`` settings."""
         return cls(
@@ -90,7 +104,8 @@ class AppServices:
             huey=huey,
             marker_keys=settings.marker_keys(),
             web_base=web_url(settings.github_url),
-            lock_ttl_seconds=settings.lock_ttl_seconds,
+            policy=JobPolicy.from_settings(settings),
+            liveness=liveness,
             stale_days=settings.stale_days,
             dashboard_delay=settings.dashboard_delay,
             agent=settings.agent_settings(),
@@ -104,6 +119,10 @@ class AppServices:
     def authority(self, ops: GitHubOps) -> Authority:
         """Permission decisions acting as ``ops``; make one per piece of work (it remembers)."""
         return Authority(ops, self.campaign_authors)
+
+    def lock(self, name: str) -> AbstractContextManager[None]:
+        """Hold the store lock ``name`` as this worker; ``RepositoryBusyError`` when taken."""
+        return holding(self.sessions, name, self.policy.lock_ttl_seconds, self.liveness)
 
     def ops(self, session: Session, installation_id: int) -> GitHubOps:
         """Act as ``installation_id``, auditing in ``session``."""

@@ -15,7 +15,6 @@ from bot.campaigns.dashboard import TargetView, render_dashboard, view_of
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.residual import Readiness
 from bot.service.agent.usage import agent_usage_of
-from bot.service.deferred import after_commit
 from bot.store.campaigns import (
     campaign_by_pk,
     clear_dashboard_due,
@@ -32,11 +31,10 @@ if TYPE_CHECKING:
 
 
 def request_dashboard_refresh(services: AppServices, session: Session, campaign: Campaign) -> None:
-    """Queue a refresh unless one is already queued; both happen when the caller commits."""
+    """Owe a refresh unless one is already owed; it is queued when the caller commits."""
     if mark_dashboard_due(session, campaign):
-        pk = campaign.id
-        after_commit(
-            session, lambda: services.jobs.refresh_dashboard(pk, delay=services.dashboard_delay)
+        services.jobs.refresh_dashboard(
+            campaign.id, delay=services.dashboard_delay, session=session
         )
 
 

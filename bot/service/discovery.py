@@ -38,7 +38,7 @@ from bot.github.client import AnyGitHub
 from bot.github.content import RepoSnapshot, RepoTooLargeError, read_snapshot
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.github_ops import split_repo
-from bot.service.locking import campaign_lock, holding
+from bot.service.locking import campaign_lock
 from bot.service.snapshots import keep
 from bot.settings import MAX_REPO_BYTES
 from bot.store.campaigns import campaign_by_pk, get_target, record_event, spec_of, upsert_target
@@ -164,7 +164,7 @@ def record_plan(
 
 def discover(services: AppServices, campaign_pk: int) -> None:
     """The discovery job for one campaign; two never run at once for the same campaign."""
-    lock = holding(services.sessions, campaign_lock(campaign_pk), services.lock_ttl_seconds)
+    lock = services.lock(campaign_lock(campaign_pk))
     with lock, services.sessions() as session:
         campaign = campaign_by_pk(session, campaign_pk)
         if campaign is None or CampaignState(campaign.state) in {

@@ -1,19 +1,20 @@
-"""Campaign jobs on the App's huey queue: discovery, one PR per repository, dashboard refresh.
+"""Campaign jobs: discovery, PRs, rescans, dashboard refreshes, all owed in the store.
 
-Only ids travel through the queue; each job reads the store and GitHub afresh
-when it runs, so a job that runs twice or late acts on the current state.
+Only ids travel; each job reads the store and GitHub afresh when it runs, so a
+job that runs twice, late or after its worker died acts on the current state
+(``bot.jobs.durable`` says why every job is at-least-once). Given the caller's
+``session``, a job is owed in the same transaction as the change that asks
+for it, so a process that dies right after the commit still owes it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from huey.exceptions import RetryTask
+from sqlalchemy.orm import Session
 
-from bot.github.retry import RescheduleJob
-from bot.jobs.errors import RepositoryBusyError
+from bot.jobs.durable import DurableJobs
 from bot.service import dashboard, discovery, nudges, pull_requests, residual, snapshots
 
 if TYPE_CHECKING:
@@ -21,71 +22,58 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BUSY_RETRY_SECONDS = 1.0
-JOB_RETRIES = 3
-JOB_RETRY_DELAY = 2.0
-
-
-def _requeue_when_waiting(job: Callable[..., None]) -> Callable[..., None]:
-    """A busy lock or a long rate-limit pause sends the job back without using a retry."""
-
-    def run(*args: Any, **kwargs: Any) -> None:
-        try:
-            job(*args, **kwargs)
-        except RepositoryBusyError as busy:
-            logger.info("job %s waits for %s", job.__name__, busy)
-            raise RetryTask(delay=BUSY_RETRY_SECONDS) from None
-        except RescheduleJob as pause:
-            logger.info("job %s paused: %s", job.__name__, pause)
-            raise RetryTask(delay=pause.after_seconds) from None
-
-    run.__name__ = job.__name__
-    return run
+DISCOVER = "campaign_discover"
+OPEN_PULL_REQUEST = "campaign_open_pull_request"
+REFRESH_DASHBOARD = "campaign_refresh_dashboard"
+RESCAN_REPOSITORY = "campaign_rescan_repository"
 
 
 class CampaignJobs:
-    """Registers the jobs on ``services.huey``; the methods enqueue them."""
+    """Defines the jobs on ``services.durable``; the methods owe and queue them."""
 
     def __init__(self, services: AppServices) -> None:
-        def discover(campaign_pk: int) -> None:
+        def discover(campaign_pk: int, *, final_attempt: bool) -> None:
             discovery.discover(services, campaign_pk)
 
-        def open_pull_request(campaign_pk: int, repo: str, task: Any) -> None:
-            final = not task.retries
-            pull_requests.open_pull_request(services, campaign_pk, repo, final_attempt=final)
+        def open_pull_request(campaign_pk: int, repo: str, *, final_attempt: bool) -> None:
+            pull_requests.open_pull_request(
+                services, campaign_pk, repo, final_attempt=final_attempt
+            )
 
-        def refresh_dashboard(campaign_pk: int) -> None:
+        def refresh_dashboard(campaign_pk: int, *, final_attempt: bool) -> None:
             dashboard.refresh_dashboard(services, campaign_pk)
 
-        def rescan_repository(campaign_pk: int, repo: str) -> None:
+        def rescan_repository(campaign_pk: int, repo: str, *, final_attempt: bool) -> None:
             residual.rescan_repository(services, campaign_pk, repo)
 
-        task = services.huey.task
-        options = {"retries": JOB_RETRIES, "retry_delay": JOB_RETRY_DELAY}
-        self._discover = task(name="campaign_discover", **options)(_requeue_when_waiting(discover))
-        self._open_pull_request = task(name="campaign_open_pull_request", context=True, **options)(
-            _requeue_when_waiting(open_pull_request)
-        )
-        self._refresh_dashboard = task(name="campaign_refresh_dashboard", **options)(
-            _requeue_when_waiting(refresh_dashboard)
-        )
-        self._rescan_repository = task(name="campaign_rescan_repository", **options)(
-            _requeue_when_waiting(rescan_repository)
-        )
+        self._durable: DurableJobs = services.durable
+        self._durable.define(DISCOVER, discover)
+        self._durable.define(OPEN_PULL_REQUEST, open_pull_request)
+        self._durable.define(REFRESH_DASHBOARD, refresh_dashboard)
+        self._durable.define(RESCAN_REPOSITORY, rescan_repository)
         nudges.register_nudges(services)
         snapshots.register_snapshot_pruning(services)
 
-    def discover(self, campaign_pk: int) -> None:
-        self._discover(campaign_pk)
-
-    def open_pull_request(self, campaign_pk: int, repo: str) -> None:
-        self._open_pull_request(campaign_pk, repo)
-
-    def rescan_repository(self, campaign_pk: int, repo: str) -> None:
-        self._rescan_repository(campaign_pk, repo)
-
-    def refresh_dashboard(self, campaign_pk: int, *, delay: float) -> None:
-        if delay > 0:
-            self._refresh_dashboard.schedule((campaign_pk,), delay=delay)
+    def _queue(self, name: str, *args: object, session: Session | None, delay: float = 0.0) -> None:
+        if session is None:
+            self._durable.enqueue(name, *args, delay=delay)
         else:
-            self._refresh_dashboard(campaign_pk)
+            self._durable.owe(session, name, *args, delay=delay)
+
+    def discover(self, campaign_pk: int, *, session: Session | None = None) -> None:
+        self._queue(DISCOVER, campaign_pk, session=session)
+
+    def open_pull_request(
+        self, campaign_pk: int, repo: str, *, session: Session | None = None
+    ) -> None:
+        self._queue(OPEN_PULL_REQUEST, campaign_pk, repo, session=session)
+
+    def rescan_repository(
+        self, campaign_pk: int, repo: str, *, session: Session | None = None
+    ) -> None:
+        self._queue(RESCAN_REPOSITORY, campaign_pk, repo, session=session)
+
+    def refresh_dashboard(
+        self, campaign_pk: int, *, delay: float, session: Session | None = None
+    ) -> None:
+        self._queue(REFRESH_DASHBOARD, campaign_pk, session=session, delay=max(delay, 0.0))

@@ -17,7 +17,7 @@ from bot.campaigns.nudges import due_for_nudge, render_nudge
 from bot.jobs.errors import RepositoryBusyError
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
-from bot.service.locking import holding, repo_lock
+from bot.service.locking import repo_lock
 from bot.store.campaigns import campaign_by_pk, facts_of, get_target, list_targets
 from bot.store.campaigns import record_event as store_event
 from bot.store.models import Campaign
@@ -51,7 +51,7 @@ def nudge_stale(services: AppServices) -> int:
         ]
     for campaign_pk, repo in due:
         try:
-            with holding(services.sessions, repo_lock(repo), services.lock_ttl_seconds):
+            with services.lock(repo_lock(repo)):
                 nudged += _nudge(services, campaign_pk, repo, now)
         except RepositoryBusyError:
             continue

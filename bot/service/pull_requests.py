@@ -43,7 +43,7 @@ from bot.service.agent_tasks import after_pr_opened
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.discovery import all_guardrails, guardrail_count
 from bot.service.github_ops import GitHubOps, split_repo
-from bot.service.locking import holding, repo_lock
+from bot.service.locking import repo_lock
 from bot.service.snapshots import snapshot_at
 from bot.settings import MAX_REPO_BYTES
 from bot.store.audit import add_audit_entry
@@ -162,7 +162,7 @@ def open_pull_request(
     services: AppServices, campaign_pk: int, repo: str, *, final_attempt: bool = True
 ) -> None:
     """The PR job for one repository; holds the repository's lock like its webhooks do."""
-    lock = holding(services.sessions, repo_lock(repo), services.lock_ttl_seconds)
+    lock = services.lock(repo_lock(repo))
     with lock, services.sessions() as session:
         campaign = campaign_by_pk(session, campaign_pk)
         target = None if campaign is None else get_target(session, campaign, repo)

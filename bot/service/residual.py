@@ -15,7 +15,6 @@ them to decide, where a second bot PR for a few fresh lines would not.
 from __future__ import annotations
 
 import logging
-from functools import partial
 from typing import TYPE_CHECKING
 
 from githubkit.exception import GitHubException
@@ -33,9 +32,8 @@ from bot.engine.planner import plan_repository
 from bot.github.client import AnyGitHub
 from bot.github.commits import branch_head
 from bot.rendering import render
-from bot.service.deferred import after_commit
 from bot.service.github_ops import split_repo
-from bot.service.locking import holding, repo_lock
+from bot.service.locking import repo_lock
 from bot.service.snapshots import snapshot_at
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import campaign_by_pk, get_target, spec_of
@@ -54,13 +52,12 @@ _READING = frozenset({ResidualKind.READS, ResidualKind.NEEDS_PERSON})
 def request_rescan(services: AppServices, session: Session, target: Target) -> None:
     """Mark the target's residual references owed and queue the scan once this commits."""
     target.residual_due = True
-    after_commit(session, partial(services.jobs.rescan_repository, target.campaign_id, target.repo))
+    services.jobs.rescan_repository(target.campaign_id, target.repo, session=session)
 
 
 def rescan_repository(services: AppServices, campaign_pk: int, repo: str) -> None:
     """The rescan job: plan the default branch as it is now and store what still reads."""
-    ttl = services.lock_ttl_seconds
-    with holding(services.sessions, repo_lock(repo), ttl), services.sessions() as session:
+    with services.lock(repo_lock(repo)), services.sessions() as session:
         campaign = campaign_by_pk(session, campaign_pk)
         target = None if campaign is None else get_target(session, campaign, repo)
         if campaign is None or target is None or CampaignState(campaign.state) in FINISHED:

@@ -178,7 +178,9 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     requeued_at: Mapped[datetime | None]
-    """When the sweep queued a delivery stranded between store and queue; once at most."""
+    """When a sweep last queued this delivery again (stranded, or its worker died)."""
+    worker_id: Mapped[str | None] = mapped_column(String(32))
+    """The worker running it now; a pending delivery whose worker died is run again."""
 
 
 class AuditEntry(Base):
@@ -197,13 +199,48 @@ class AuditEntry(Base):
 
 
 class JobLock(Base):
-    """A named lock shared by every worker process, expiring if its holder dies."""
+    """A named lock shared by every worker process, free once its worker is dead or it expires."""
 
     __tablename__ = "job_locks"
 
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime]
+    worker_id: Mapped[str | None] = mapped_column(String(32))
+    """The worker process holding it; ``None`` leaves only the expiry to free it."""
+
+
+class Worker(Base):
+    """A worker process that is (or was) alive: its heartbeat says if its work is still its own."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class OwedJob(Base):
+    """A campaign job that was asked for and has not finished: the durable half of the queue.
+
+    The queue message carries only ``id``; the row says what to run. ``state``
+    is ``queued`` (a message is on its way) or ``running`` (``worker_id`` has
+    it). The row is deleted when the job finishes, for good or as failed.
+    """
+
+    __tablename__ = "owed_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    args: Mapped[list[Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    worker_id: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
 
 
 class AgentTask(Base):

@@ -28,6 +28,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
 import handlers
+from bot.jobs.policy import JobPolicy
 from bot.jobs.queue import JobQueue, create_huey
 from bot.jobs.tasks import DeliveryProcessor
 from bot.store.db import create_engine_for, session_factory, upgrade_database
@@ -121,7 +122,9 @@ class Queues:
             sessions=session_factory(self.engine), router=router, lock_ttl_seconds=60.0
         )
         queue = JobQueue(
-            create_huey(self.url, name=self.name), processor, retries=3, retry_delay=retry_delay
+            create_huey(self.url, name=self.name),
+            processor,
+            JobPolicy(retries=3, retry_delay=retry_delay),
         )
         self.built.append(queue)
         return queue

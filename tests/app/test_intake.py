@@ -9,6 +9,7 @@ import pytest
 from githubkit import webhooks
 
 import handlers
+from bot.jobs.policy import JobPolicy
 from bot.jobs.queue import JobQueue, create_huey
 from bot.jobs.tasks import DeliveryProcessor
 from bot.settings import MAX_WEBHOOK_DEPTH
@@ -150,7 +151,7 @@ def test_readiness_names_an_unreachable_queue(local_queues: Queues) -> None:
         router=handlers.router,
         lock_ttl_seconds=60.0,
     )
-    dead_queue = JobQueue(create_huey("redis://127.0.0.1:1/0"), processor)
+    dead_queue = JobQueue(create_huey("redis://127.0.0.1:1/0"), processor, JobPolicy())
     with serve(make_app(local_queues.engine, dead_queue)) as server:
         ready = server.client.get("/readyz")
         webhook = server.deliver("issues", issues_event())

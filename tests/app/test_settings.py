@@ -15,8 +15,10 @@ from bot.cli import app, register_commands
 from bot.commands.server import connect
 from bot.github import pacing
 from bot.github.shared_pacing import RedisPacer
+from bot.jobs.policy import JobPolicy
 from bot.service.context import AppServices
 from bot.settings import SettingsError, get_settings
+from bot.store.db import create_engine_for, session_factory, upgrade_database
 
 MARKER_KEY = "mk-7d1f0c2b9a8e4f6d5c3b2a1908f7e6d5"
 PEM = (
@@ -270,3 +272,38 @@ def test_workers_on_a_redis_queue_pace_through_redis(
     made = pacing.pacer_for("https://api.github.com#1", 1.0)
     assert isinstance(made, RedisPacer) is shared
     assert isinstance(made, pacing.Pacer) is not shared
+
+
+def test_job_retries_and_worker_timing_reach_every_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    configure_app(
+        monkeypatch,
+        GODWIT_JOB_RETRIES="7",
+        GODWIT_JOB_RETRY_DELAY="0.5",
+        GODWIT_WORKER_HEARTBEAT_SECONDS="2",
+        GODWIT_WORKER_TIMEOUT_SECONDS="9",
+    )
+
+    huey = MemoryHuey("settings-jobs-test")
+    upgrade_database("sqlite:///godwit.db")
+    sessions = session_factory(create_engine_for("sqlite:///godwit.db"))
+    services = AppServices.from_settings(get_settings(), sessions=sessions, huey=huey)
+
+    assert services.policy == JobPolicy(
+        retries=7, retry_delay=0.5, heartbeat_seconds=2.0, worker_timeout_seconds=9.0
+    )
+    services.jobs.discover(1)
+    services.jobs.open_pull_request(1, "acme/jobs")
+    queued = huey.pending()
+    assert [(t.retries, t.retry_delay, t.retry_backoff) for t in queued] == [(7, 0.5, 2.0)] * 2
+
+
+def test_a_worker_timeout_shorter_than_two_heartbeats_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    configure_app(
+        monkeypatch,
+        GODWIT_WORKER_HEARTBEAT_SECONDS="10",
+        GODWIT_WORKER_TIMEOUT_SECONDS="15",
+    )
+    with pytest.raises(SettingsError, match="GODWIT_WORKER_TIMEOUT_SECONDS"):
+        get_settings()

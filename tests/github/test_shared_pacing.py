@@ -15,6 +15,7 @@ from redis import Redis
 from bot.github.pacing import ContentBudget
 from bot.github.retry import RescheduleJob
 from bot.github.shared_pacing import RedisPacer, redis_clock
+from bot.settings import DEFAULT_WORKER_TIMEOUT_SECONDS
 from tests.github.test_github_pacing import FakeClock
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -48,6 +49,7 @@ def machines(
             client,
             scope,
             interval,
+            lease_seconds=DEFAULT_WORKER_TIMEOUT_SECONDS,
             budget=ContentBudget(**budget),
             clock=clock,
             sleep=clock.sleep,
@@ -120,7 +122,12 @@ def test_threads_on_two_machines_never_overlap_and_keep_the_gap(client: Redis, s
             with record:
                 spans.append((started, ended))
 
-    pacers = [RedisPacer(Redis.from_url(REDIS), scope, interval) for _ in range(2)]
+    pacers = [
+        RedisPacer(
+            Redis.from_url(REDIS), scope, interval, lease_seconds=DEFAULT_WORKER_TIMEOUT_SECONDS
+        )
+        for _ in range(2)
+    ]
     threads = [threading.Thread(target=worker, args=(p,)) for p in pacers for _ in range(2)]
     for thread in threads:
         thread.start()
