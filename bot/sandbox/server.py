@@ -28,6 +28,7 @@ from bot.sandbox import (
     routes_misc,
     routes_pulls,
     routes_repos,
+    routes_web,
 )
 from bot.sandbox.errors import DOCS, GitHubError
 from bot.sandbox.gitobjects import GitObjectError
@@ -60,6 +61,7 @@ def create_api(sandbox: Sandbox) -> FastAPI:
         api.include_router(module.router, prefix=API_PREFIX)
     api.include_router(routes_misc.web_router)
     api.include_router(routes_control.router)
+    api.include_router(routes_web.router)  # last: ``/{owner}/{repo}`` would match anything
 
     @api.exception_handler(GitHubError)
     async def github_error(request: Request, error: GitHubError) -> JSONResponse:
