@@ -145,6 +145,39 @@ def needs_attention(
     ]
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far a campaign is, counted once for the issue's dashboard and the web pages."""
+
+    counts: tuple[tuple[RepoState, int], ...]  # states present, in ``RepoState`` order
+    total: int
+    settled: int
+    merged: int
+    no_changes: int
+    excluded: int
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.settled // self.total if self.total else 0
+
+    @property
+    def to_migrate(self) -> int:
+        """Repositories with a change still to land: everything not merged, excluded or clean."""
+        return self.total - self.merged - self.no_changes - self.excluded
+
+
+def progress_of(views: Sequence[TargetView]) -> Progress:
+    counts = Counter(view.state for view in views)
+    return Progress(
+        counts=tuple((s, counts[s]) for s in RepoState if counts[s]),
+        total=len(views),
+        settled=sum(counts[s] for s in SETTLED),
+        merged=counts[RepoState.MERGED],
+        no_changes=counts[RepoState.NO_CHANGES],
+        excluded=counts[RepoState.EXCLUDED],
+    )
+
+
 def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
     filled = width * done // total if total else 0
     return "█" * filled + "░" * (width - filled)
@@ -164,8 +197,7 @@ def render_dashboard(
     ``budget`` is the room left in the issue body (GitHub caps it) next to the
     campaign YAML: past it, settled repositories leave the table, then the table goes.
     """
-    counts = Counter(view.state for view in views)
-    settled = sum(counts[s] for s in SETTLED)
+    progress = progress_of(views)
     usages = [view.usage for view in views if view.usage is not None]
     rows = sorted(views, key=lambda v: v.repo.lower())
     dashboard = partial(
@@ -175,12 +207,12 @@ def render_dashboard(
         end=END,
         campaign=campaign,
         state=state.value,
-        counts=[(s.value, counts[s]) for s in RepoState if counts[s]],
-        total=len(views),
-        settled=settled,
-        merged=counts[RepoState.MERGED],
-        percent=100 * settled // len(views) if views else 0,
-        bar=progress_bar(settled, len(views)),
+        counts=[(s.value, count) for s, count in progress.counts],
+        total=progress.total,
+        settled=progress.settled,
+        merged=progress.merged,
+        percent=progress.percent,
+        bar=progress_bar(progress.settled, progress.total),
         attention=needs_attention(views, now=now, stale_days=stale_days),
         now=now,
         usage=sum(usages, AgentUsage()) if usages else None,

@@ -14,8 +14,10 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import APIRouter
 from redis import Redis
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
 from bot.github.pacing import use_pacer_factory
@@ -27,6 +29,7 @@ from bot.service.context import AppServices
 from bot.settings import Settings, SettingsError, get_settings
 from bot.store.db import create_engine_for, session_factory, upgrade_database
 from bot.web import create_app
+from bot.webui.routes import dashboard_for
 
 EXIT_CONFIGURATION = 2
 SERVE_SWITCH_INTERVAL = 0.001
@@ -44,6 +47,7 @@ class Services:
 
     engine: Engine
     queue: JobQueue
+    sessions: sessionmaker[Session]
 
 
 def connect(settings: Settings) -> Services:
@@ -70,7 +74,7 @@ def connect(settings: Settings) -> Services:
         retries=settings.job_retries,
         retry_delay=settings.job_retry_delay,
     )
-    return Services(engine=engine, queue=queue)
+    return Services(engine=engine, queue=queue, sessions=sessions)
 
 
 def register(app: typer.Typer) -> None:
@@ -95,6 +99,7 @@ def serve_command(
         events=handlers.router.events,
         max_body_bytes=settings.max_body_bytes,
         foreground=foreground,
+        routers=dashboard_routers(settings, services),
     )
     # Hand the GIL back to the event loop sooner than the default 5 ms when
     # worker threads are busy, so acknowledgements do not queue behind jobs.
@@ -104,6 +109,17 @@ def serve_command(
     )
     with running(consumer):
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def dashboard_routers(settings: Settings, services: Services) -> list[APIRouter]:
+    """The web dashboard, when the App's OAuth client is configured (it signs people in)."""
+    router = dashboard_for(settings, services.sessions)
+    if router is None:
+        logging.getLogger(__name__).info(
+            "web dashboard off: set GODWIT_CLIENT_ID and GODWIT_CLIENT_SECRET to sign people in"
+        )
+        return []
+    return [router]
 
 
 def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "info") -> None:

@@ -26,6 +26,7 @@ from bot.sandbox import (
     routes_git,
     routes_issues,
     routes_misc,
+    routes_oauth,
     routes_pulls,
     routes_repos,
     routes_web,
@@ -50,6 +51,7 @@ def create_api(sandbox: Sandbox) -> FastAPI:
     api.state.sandbox = sandbox
     # Checks first: ``/commits/{ref:path}`` in routes_repos would swallow ``/check-runs``.
     for module in (
+        routes_oauth,
         routes_checks,
         routes_app,
         routes_git,
@@ -60,6 +62,7 @@ def create_api(sandbox: Sandbox) -> FastAPI:
     ):
         api.include_router(module.router, prefix=API_PREFIX)
     api.include_router(routes_misc.web_router)
+    api.include_router(routes_oauth.web_router)
     api.include_router(routes_control.router)
     api.include_router(routes_web.router)  # last: ``/{owner}/{repo}`` would match anything
 
