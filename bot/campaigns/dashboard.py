@@ -191,11 +191,13 @@ def render_dashboard(
     now: datetime,
     stale_days: int,
     budget: int = MAX_BODY // 2,
+    page_url: str | None = None,
 ) -> str:
     """The dashboard with its markers; ``now`` only ages activity, so equal input, equal text.
 
     ``budget`` is the room left in the issue body (GitHub caps it) next to the
     campaign YAML: past it, settled repositories leave the table, then the table goes.
+    ``page_url`` is the campaign's page on the web dashboard, linked when given.
     """
     progress = progress_of(views)
     usages = [view.usage for view in views if view.usage is not None]
@@ -216,6 +218,7 @@ def render_dashboard(
         attention=needs_attention(views, now=now, stale_days=stale_days),
         now=now,
         usage=sum(usages, AgentUsage()) if usages else None,
+        page_url=page_url,
     )
     for shown in (rows, [row for row in rows if row.state not in SETTLED]):
         text = dashboard(rows=shown, hidden=len(rows) - len(shown))

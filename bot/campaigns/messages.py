@@ -113,7 +113,13 @@ def render_plan(
     )
 
 
-def render_summary(campaign: Campaign, state: CampaignState, views: Sequence[TargetView]) -> str:
+def render_summary(
+    campaign: Campaign,
+    state: CampaignState,
+    views: Sequence[TargetView],
+    *,
+    page_url: str | None = None,
+) -> str:
     """The closing comment once the campaign is completed or cancelled."""
     ordered = sorted(views, key=lambda v: v.repo.lower())
     by_state = {s: [v for v in ordered if v.state is s] for s in RepoState}
@@ -124,4 +130,5 @@ def render_summary(campaign: Campaign, state: CampaignState, views: Sequence[Tar
         state=state.value,
         total=len(views),
         by_state={s.value: rows for s, rows in by_state.items() if rows},
+        page_url=page_url,
     )

@@ -91,15 +91,16 @@ def access_token(
 ) -> JSONResponse | PlainTextResponse:
     """GitHub answers 200 even for a bad code, with an ``error`` field."""
     app = _app_by_client_id(sandbox, form.get("client_id"))
-    token = None
-    if app is not None and form.get("client_secret") == app.client_secret:
-        token = sandbox.user_tokens.exchange(form.get("code", ""), app.id, form.get("redirect_uri"))
-    if app is None or form.get("client_secret") != (app.client_secret if app else None):
+    body: dict[str, str]
+    if app is None or form.get("client_secret") != app.client_secret:
         body = {"error": "incorrect_client_credentials"}
-    elif token is None:
-        body = {"error": "bad_verification_code"}
     else:
-        body = {"access_token": token, "token_type": "bearer", "scope": ""}
+        code, redirect_uri = form.get("code", ""), form.get("redirect_uri")
+        token = sandbox.user_tokens.exchange(code, app.id, redirect_uri)
+        if token is None:
+            body = {"error": "bad_verification_code"}
+        else:
+            body = {"access_token": token, "token_type": "bearer", "scope": ""}
     if "json" in request.headers.get("accept", ""):
         return JSONResponse(body)
     return PlainTextResponse(urlencode(body), media_type="application/x-www-form-urlencoded")

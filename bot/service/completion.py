@@ -33,7 +33,12 @@ def complete_if_done(services: AppServices, session: Session, campaign: Campaign
         return False  # not started, or already finished
     campaign.state = state.value
     views = [view_of(f, guardrails=t.guardrails) for f, t in zip(facts, targets, strict=True)]
-    summary = render_summary(spec_of(campaign), state, views)
+    summary = render_summary(
+        spec_of(campaign),
+        state,
+        views,
+        page_url=services.campaign_page(campaign.repo, campaign.issue_number),
+    )
     ops = services.ops(session, campaign.installation_id)
     campaign.summary_comment_id = ops.upsert_comment(
         campaign.repo,

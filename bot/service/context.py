@@ -16,6 +16,7 @@ from huey import Huey
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.agent import AgentSettings
+from bot.campaigns.links import campaign_page_url
 from bot.github.auth import GitHubApp
 from bot.github.client import web_url
 from bot.service.github_ops import GitHubOps
@@ -49,6 +50,7 @@ class AppServices:
         dashboard_delay: float = DASHBOARD_DELAY_SECONDS,
         clock: Callable[[], datetime] = utc_now,
         agent: AgentSettings | None = None,
+        dashboard_base: str | None = None,
     ) -> None:
         # Imported here: the jobs run flows that take ``AppServices`` themselves.
         from bot.service.jobs import CampaignJobs
@@ -62,6 +64,8 @@ class AppServices:
         self.stale_days = stale_days
         self.dashboard_delay = dashboard_delay
         self._clock = clock
+        self.dashboard_base = dashboard_base
+        """The web dashboard's address (``GODWIT_PUBLIC_URL``/dashboard); no links without it."""
         self.agent = agent or AgentSettings()
         """The coding agent's settings; without an API key the agent is off."""
         self._bot_login: str | None = None
@@ -83,7 +87,14 @@ class AppServices:
             stale_days=settings.stale_days,
             dashboard_delay=settings.dashboard_delay,
             agent=settings.agent_settings(),
+            dashboard_base=settings.dashboard_url(),
         )
+
+    def campaign_page(self, repo: str, number: int) -> str | None:
+        """The campaign's page on the web dashboard, when the dashboard has a public address."""
+        if self.dashboard_base is None:
+            return None
+        return campaign_page_url(self.dashboard_base, repo, number)
 
     def now(self) -> datetime:
         return self._clock()

@@ -52,6 +52,7 @@ def render_campaign_dashboard(services: AppServices, session: Session, campaign:
         target_views(session, campaign),
         now=services.now(),
         stale_days=services.stale_days,
+        page_url=services.campaign_page(campaign.repo, campaign.issue_number),
     )
 
 

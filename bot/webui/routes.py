@@ -27,7 +27,7 @@ from bot.campaigns.board import (
     waiting_for,
 )
 from bot.campaigns.burndown import chart
-from bot.campaigns.links import IssueRef
+from bot.campaigns.links import IssueRef, campaign_page_url
 from bot.campaigns.states import RepoState
 from bot.github.client import api_url, web_url
 from bot.rendering import render_html, templates_dir
@@ -184,7 +184,7 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
             "found": found,
             "spec": found.spec,
             "issue_url": issue.url(config.oauth.web_base),
-            "page_url": f"{PREFIX}/campaigns/{found.campaign.repo}/{found.campaign.issue_number}",
+            "page_url": campaign_page_url(PREFIX, issue.repo, issue.number),
             "rows": select_rows(found.rows, query),
             "query": query,
             "owners": owners_in(found.rows),
@@ -282,7 +282,7 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
             owner=who_name,
             rows=waiting_for(found.rows, who_name),
             issue_url=issue.url(config.oauth.web_base),
-            page_url=f"{PREFIX}/campaigns/{found.campaign.repo}/{found.campaign.issue_number}",
+            page_url=campaign_page_url(PREFIX, issue.repo, issue.number),
             now=config.clock(),
         )
 

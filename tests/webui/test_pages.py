@@ -61,3 +61,9 @@ def test_the_live_fragment_follows_a_merge(live: Live, client: httpx.Client) -> 
     assert 'data-repo="acme/acme-scio-pipelines" data-state="merged"' in fragment
     assert '<dd data-count="migrated">' in fragment
     assert "<html" not in fragment
+
+
+def test_the_issue_dashboard_links_to_the_page(live: Live, client: httpx.Client) -> None:
+    body = live.sandbox.issue(live.org.host, live.issue).body or ""
+    assert f"]({live.campaign_url})" in body
+    assert client.get(live.campaign_url).status_code == 200
