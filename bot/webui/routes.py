@@ -30,6 +30,7 @@ from bot.campaigns.burndown import chart
 from bot.campaigns.links import IssueRef, campaign_page_url
 from bot.campaigns.states import RepoState
 from bot.github.client import api_url, web_url
+from bot.github.manifest import DASHBOARD_CALLBACK
 from bot.rendering import render_html, templates_dir
 from bot.service.context import utc_now
 from bot.settings import Settings
@@ -103,7 +104,7 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
     @router.get("/login", response_model=None)
     def login(request: Request, next: str = PREFIX + "/") -> RedirectResponse:
         state, cookie = store.begin_sign_in(_local(next))
-        redirect = config.oauth.authorize_url(f"{base_url(request)}{PREFIX}/callback", state)
+        redirect = config.oauth.authorize_url(f"{base_url(request)}{DASHBOARD_CALLBACK}", state)
         answer = RedirectResponse(redirect, status_code=303)
         _set_cookie(answer, base_url(request), STATE_COOKIE, cookie, STATE_LIFETIME_S)
         return answer
@@ -125,7 +126,7 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
                 reason="The sign-in link was not started here, was used already or has expired.",
             )
         try:
-            token = config.oauth.exchange(code, f"{base_url(request)}{PREFIX}/callback")
+            token = config.oauth.exchange(code, f"{base_url(request)}{DASHBOARD_CALLBACK}")
             login_name = config.oauth.login_of(token)
         except SignInError as error:
             return page(
