@@ -16,7 +16,6 @@ from ruamel.yaml import YAML
 
 from bot.rendering import templates_dir
 
-
 DASHBOARD_CALLBACK = "/dashboard/callback"
 
 
