@@ -26,7 +26,9 @@ from bot.sandbox.people import Sandbox
 from bot.sandbox.state import Issue, Label, Reaction, Repo
 
 router = APIRouter(route_class=LockedRoute)
-RESERVED_OWNERS = frozenset({"api", "_sandbox", "login", "settings", "organizations", "static"})
+RESERVED_OWNERS = frozenset(
+    {"api", "_sandbox", "apps", "login", "settings", "organizations", "static"}
+)
 """First path segments that belong to the API or the web flows, never to an account."""
 EMOJI = {
     "+1": "👍",
@@ -81,6 +83,15 @@ def reactions_of(reactions: list[Reaction]) -> list[tuple[str, str, int]]:
 def repositories(sandbox: SandboxDep) -> HTMLResponse:
     repos = sorted(sandbox.state.repos.values(), key=lambda r: r.full_name.lower())
     return page("repositories.html.j2", title="Repositories", repos=repos)
+
+
+@router.get("/apps/{slug}", response_class=HTMLResponse)
+def app_page(slug: str, sandbox: SandboxDep) -> HTMLResponse:
+    found = next((a for a in sandbox.state.apps.values() if a.slug == slug), None)
+    if found is None:
+        return not_found_page(f"app {slug}")
+    installs = [i for i in sandbox.state.installations.values() if i.app.id == found.id]
+    return page("app.html.j2", title=found.name, app=found, installations=installs)
 
 
 @router.get("/{owner}", response_class=HTMLResponse)
@@ -196,6 +207,30 @@ def commit(owner: str, name: str, sha: str, sandbox: SandboxDep) -> HTMLResponse
         title=f"{found.message.splitlines()[0] if found.message else sha} · {repo.full_name}",
         repo=repo,
         commit=found,
+        files=[diff_view(item) for item in diffs],
+    )
+
+
+@router.get("/{owner}/{name}/compare/{basehead:path}", response_class=HTMLResponse)
+def compare(owner: str, name: str, basehead: str, sandbox: SandboxDep) -> HTMLResponse:
+    repo = _repo(sandbox, owner, name)
+    base_ref, separator, head_ref = basehead.partition("...")
+    if repo is None or not separator:
+        return not_found_page(f"comparison {basehead} in {owner}/{name}")
+    try:
+        base, head = repo.resolve(base_ref), repo.resolve(head_ref)
+    except GitHubError:
+        return not_found_page(f"comparison {basehead} in {repo.full_name}")
+    start = repo.objects.merge_base(base, head) or base
+    diffs = diff_trees(
+        repo.objects, repo.objects.commit(start).tree, repo.objects.commit(head).tree
+    )
+    return page(
+        "compare.html.j2",
+        title=f"Comparing {basehead} · {repo.full_name}",
+        repo=repo,
+        base=base_ref,
+        head=head_ref,
         files=[diff_view(item) for item in diffs],
     )
 

@@ -48,6 +48,7 @@ from bot.webui.sessions import (
 PREFIX = "/dashboard"
 LIVE_INTERVAL_MS = 3000
 MAX_OWNER = 200
+MAX_NEXT = 2000
 STATIC = {"style.css": "text/css", "live.js": "text/javascript"}
 
 
@@ -123,14 +124,20 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
                 400,
                 title="Sign-in failed",
                 user=None,
-                reason="The sign-in link was not started here, was used already or has expired.",
+                reason=None,
+                stale_state=True,
             )
         try:
             token = config.oauth.exchange(code, f"{base_url(request)}{DASHBOARD_CALLBACK}")
             login_name = config.oauth.login_of(token)
         except SignInError as error:
             return page(
-                "signed_out.html.j2", 502, title="Sign-in failed", user=None, reason=str(error)
+                "signed_out.html.j2",
+                502,
+                title="Sign-in failed",
+                user=None,
+                reason=str(error),
+                stale_state=False,
             )
         answer = RedirectResponse(next_path, status_code=303)
         _set_cookie(
@@ -146,7 +153,9 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
     @router.post("/logout", response_model=None)
     def logout(request: Request, session_cookie: SessionCookie = None) -> Response:
         store.drop(session_cookie)
-        answer = page("signed_out.html.j2", title="Signed out", user=None, reason=None)
+        answer = page(
+            "signed_out.html.j2", title="Signed out", user=None, reason=None, stale_state=False
+        )
         answer.delete_cookie(SESSION_COOKIE, path=PREFIX)
         return answer
 
@@ -172,12 +181,17 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
         )
 
     def load(who: WebSession, owner: str, repo: str, number: int) -> CampaignPage | None:
-        if not may_read(who, f"{owner}/{repo}"):
-            return None
+        """The page's data, or ``None`` for a campaign that is missing or not the person's to see.
+
+        The store answers first, so a made-up address never becomes a request to GitHub.
+        """
         with config.sessions() as session:
-            return campaign_page(
+            found = campaign_page(
                 session, f"{owner}/{repo}", number, now=config.clock(), stale_days=config.stale_days
             )
+        if found is None or not may_read(who, found.campaign.repo):
+            return None
+        return found
 
     def campaign_context(found: CampaignPage, query: TableQuery) -> dict[str, object]:
         issue = IssueRef(found.campaign.repo, found.campaign.issue_number)
@@ -299,7 +313,7 @@ def _bounded(owner: str | None) -> str | None:
 
 def _local(path: str) -> str:
     """Only paths of the dashboard itself are followed after signing in (no open redirect)."""
-    if path.startswith(PREFIX + "/") and not path.startswith("//") and "\\" not in path:
+    if len(path) <= MAX_NEXT and path.startswith(PREFIX + "/") and "\\" not in path:
         return path
     return PREFIX + "/"
 

@@ -137,3 +137,13 @@ def test_control_index_lists_every_control_route(world: SandboxEnv) -> None:
     assert routes == listed
     assert 'href="/_sandbox/deliveries"' in page.text
     assert "open_issue" in page.text
+
+
+def test_compare_and_app_pages(world: SandboxEnv, pull: int) -> None:
+    page = get(world, "/acme/jobs/compare/main...godwit/plays")
+    assert page.status_code == 200
+    assert 'class="add"><td>+FROM `proj.core.events`' in page.text
+    assert get(world, "/acme/jobs/compare/main...nope").status_code == 404
+    app = get(world, f"/apps/{world.app.slug}")
+    assert app.status_code == 200
+    assert "acme" in app.text
