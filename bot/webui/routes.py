@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Cookie, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,25 +29,16 @@ from bot.campaigns.burndown import chart
 from bot.campaigns.links import IssueRef, campaign_page_url
 from bot.campaigns.states import RepoState
 from bot.github.client import api_url, web_url
-from bot.github.manifest import DASHBOARD_CALLBACK
 from bot.rendering import render_html, templates_dir
 from bot.service.context import utc_now
 from bot.settings import Settings
-from bot.webui.oauth import OAuthApp, SignInError
+from bot.webui.oauth import OAuthApp
 from bot.webui.reads import CampaignPage, all_campaigns, campaign_page
-from bot.webui.sessions import (
-    ACCESS_CACHE_S,
-    SESSION_COOKIE,
-    STATE_COOKIE,
-    STATE_LIFETIME_S,
-    SessionStore,
-    WebSession,
-)
+from bot.webui.sessions import ACCESS_CACHE_S, SessionStore, WebSession
+from bot.webui.signin import PREFIX, SessionCookie, add_sign_in_routes
 
-PREFIX = "/dashboard"
 LIVE_INTERVAL_MS = 3000
 MAX_OWNER = 200
-MAX_NEXT = 2000
 STATIC = {"style.css": "text/css", "live.js": "text/javascript"}
 
 
@@ -61,10 +51,6 @@ class DashboardConfig:
     stale_days: int
     public_url: str | None
     clock: Callable[[], datetime]
-
-
-SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
-StateCookie = Annotated[str | None, Cookie(alias=STATE_COOKIE)]
 
 
 def dashboard_router(config: DashboardConfig) -> APIRouter:
@@ -102,62 +88,14 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
         text = (templates_dir() / "web" / name).read_text(encoding="utf-8")
         return Response(text, media_type=STATIC[name], headers={"cache-control": "max-age=300"})
 
-    @router.get("/login", response_model=None)
-    def login(request: Request, next: str = PREFIX + "/") -> RedirectResponse:
-        state, cookie = store.begin_sign_in(_local(next))
-        redirect = config.oauth.authorize_url(f"{base_url(request)}{DASHBOARD_CALLBACK}", state)
-        answer = RedirectResponse(redirect, status_code=303)
-        _set_cookie(answer, base_url(request), STATE_COOKIE, cookie, STATE_LIFETIME_S)
-        return answer
-
-    @router.get("/callback", response_model=None)
-    def callback(
-        request: Request,
-        state_cookie: StateCookie = None,
-        code: str | None = None,
-        state: str | None = None,
-    ) -> Response:
-        next_path = store.finish_sign_in(state, state_cookie)
-        if next_path is None or not code or len(code) > 200:
-            return page(
-                "signed_out.html.j2",
-                400,
-                title="Sign-in failed",
-                user=None,
-                reason=None,
-                stale_state=True,
-            )
-        try:
-            token = config.oauth.exchange(code, f"{base_url(request)}{DASHBOARD_CALLBACK}")
-            login_name = config.oauth.login_of(token)
-        except SignInError as error:
-            return page(
-                "signed_out.html.j2",
-                502,
-                title="Sign-in failed",
-                user=None,
-                reason=str(error),
-                stale_state=False,
-            )
-        answer = RedirectResponse(next_path, status_code=303)
-        _set_cookie(
-            answer,
-            base_url(request),
-            SESSION_COOKIE,
-            store.create(login_name, token),
-            config.session_seconds,
-        )
-        answer.delete_cookie(STATE_COOKIE, path=PREFIX)
-        return answer
-
-    @router.post("/logout", response_model=None)
-    def logout(request: Request, session_cookie: SessionCookie = None) -> Response:
-        store.drop(session_cookie)
-        answer = page(
-            "signed_out.html.j2", title="Signed out", user=None, reason=None, stale_state=False
-        )
-        answer.delete_cookie(SESSION_COOKIE, path=PREFIX)
-        return answer
+    add_sign_in_routes(
+        router,
+        store=store,
+        oauth=config.oauth,
+        base_url=base_url,
+        session_seconds=config.session_seconds,
+        page=page,
+    )
 
     @router.get("/", response_model=None)
     def campaigns(
@@ -311,13 +249,6 @@ def _bounded(owner: str | None) -> str | None:
     return owner[:MAX_OWNER] if owner else owner
 
 
-def _local(path: str) -> str:
-    """Only paths of the dashboard itself are followed after signing in (no open redirect)."""
-    if len(path) <= MAX_NEXT and path.startswith(PREFIX + "/") and "\\" not in path:
-        return path
-    return PREFIX + "/"
-
-
 def _sort_link(query: TableQuery, key: str) -> str:
     descending = query.sort == key and not query.descending
     params = {"sort": key, "order": "desc" if descending else "asc"}
@@ -326,19 +257,6 @@ def _sort_link(query: TableQuery, key: str) -> str:
     if query.owner:
         params["by"] = query.owner
     return "?" + urlencode(params, quote_via=quote)
-
-
-def _set_cookie(answer: Response, base: str, name: str, value: str, seconds: float) -> None:
-    """Lax, not Strict: the callback is a top-level navigation from GitHub and needs its cookie."""
-    answer.set_cookie(
-        name,
-        value,
-        max_age=int(seconds),
-        path=PREFIX,
-        httponly=True,
-        samesite="lax",
-        secure=base.startswith("https://"),
-    )
 
 
 def dashboard_for(
