@@ -37,3 +37,20 @@ def _environment() -> jinja2.Environment:
 def render(template_name: str, **context: Any) -> str:
     """Render ``templates/<template_name>`` with ``context``; a missing variable is an error."""
     return _environment().get_template(template_name).render(**context)
+
+
+@cache
+def _html_environment() -> jinja2.Environment:
+    """Pages for browsers: everything interpolated is escaped, since most of it is untrusted."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=True,
+    )
+
+
+def render_html(template_name: str, **context: Any) -> str:
+    """Render an HTML page from ``templates/``; values are escaped unless marked safe."""
+    return _html_environment().get_template(template_name).render(**context)

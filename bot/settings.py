@@ -7,6 +7,8 @@ or placeholder value and name the variable to fix.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from functools import cache
 from pathlib import Path
@@ -121,6 +123,16 @@ class Settings(BaseSettings):
     campaign_authors: Annotated[tuple[str, ...], NoDecode] = ()
     """Logins who may run campaigns besides people with write access to the issue's repository."""
 
+    client_id: str | None = None
+    """The App's OAuth client id: signs people in to the web dashboard (off without it)."""
+    client_secret: SecretStr | None = None
+    session_secret: SecretStr | None = None
+    """Signs the dashboard's session cookies; derived from the webhook secret when unset."""
+    session_hours: float = Field(default=8.0, gt=0.0, le=24.0 * 30)
+    """How long a dashboard sign-in lasts (GitHub's user tokens for Apps last eight hours)."""
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    """Where people reach ``godwit serve``; links to the web dashboard need it."""
+
     @field_validator("marker_previous_keys", mode="before")
     @classmethod
     def _keys(cls, value: object) -> object:
@@ -160,6 +172,16 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}WORKER_TIMEOUT_SECONDS must be at least twice "
                 f"{ENV_PREFIX}WORKER_HEARTBEAT_SECONDS, or a live worker looks dead"
             )
+        if (self.client_id is None) != (self.client_secret is None):
+            problems.append(
+                f"set both {ENV_PREFIX}CLIENT_ID and {ENV_PREFIX}CLIENT_SECRET, or neither"
+            )
+        for name, secret in (
+            ("CLIENT_SECRET", self.client_secret),
+            ("SESSION_SECRET", self.session_secret),
+        ):
+            if secret is not None and is_placeholder(secret.get_secret_value()):
+                problems.append(f"{ENV_PREFIX}{name} is a placeholder")
         if self.anthropic_api_key is not None and is_placeholder(
             self.anthropic_api_key.get_secret_value()
         ):
@@ -213,6 +235,28 @@ class Settings(BaseSettings):
             max_tasks_per_pr_per_hour=self.agent_max_tasks_per_pr_per_hour,
             other_secrets=tuple(secret for secret in secrets if secret is not None),
         )
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        """The web dashboard needs the App's OAuth client to sign people in."""
+        return self.client_id is not None and self.client_secret is not None
+
+    def session_key(self) -> bytes:
+        """The key signing session cookies: the setting, or one derived from the webhook secret.
+
+        Derived with HMAC under a fixed label, so the cookie key never equals the webhook
+        secret that also signs PR metadata.
+        """
+        if self.session_secret is not None:
+            return self.session_secret.get_secret_value().encode()
+        secret = self.webhook_secret.get_secret_value().encode()
+        return hmac.new(secret, b"godwit dashboard sessions", hashlib.sha256).digest()
+
+    def dashboard_url(self) -> str | None:
+        """The web dashboard's address, when a public URL is set and sign-in is configured."""
+        if self.public_url is None or not self.dashboard_enabled:
+            return None
+        return f"{self.public_url.rstrip('/')}/dashboard"
 
     def private_key_pem(self) -> str:
         """The App's PEM key, inline or read from the configured file."""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Annotated, Any
 
 import anyio
-from fastapi import FastAPI, Header, Request
+from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from githubkit import webhooks
 from pydantic import SecretStr
@@ -125,13 +125,17 @@ def create_app(
     events: Collection[str],
     max_body_bytes: int = MAX_WEBHOOK_BYTES,
     foreground: Foreground | None = None,
+    routers: Sequence[APIRouter] = (),
 ) -> FastAPI:
     """The ASGI app; ``events`` are the event names some handler wants, others are ignored.
 
     ``foreground`` is told about every webhook in flight, so workers sharing
-    the process can wait for the burst to pass.
+    the process can wait for the burst to pass. ``routers`` add pages beside the
+    intake (the web dashboard).
     """
     app = FastAPI(title="Godwit", docs_url=None, redoc_url=None, openapi_url=None)
+    for router in routers:
+        app.include_router(router)
     intake = Intake(engine, queue)
     wanted = frozenset(events)
 

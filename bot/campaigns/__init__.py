@@ -19,6 +19,10 @@ the App makes about commands, states, reviewers and text is testable alone.
 - ``explain``: ``render_explain`` for ``/migrate explain``.
 - ``owners``: ``reviewers_for(snapshot, changed, org=...)`` from CODEOWNERS or catalog-info.
 - ``nudges``: ``due_for_nudge(target, now, stale_days)`` and its comment.
-- ``dashboard``: ``render_dashboard`` and ``replace_dashboard(body, dashboard)``.
+- ``dashboard``: ``render_dashboard``, ``replace_dashboard(body, dashboard)`` and
+  ``progress_of(views)``, the progress counts every dashboard shows.
+- ``board``: the web dashboard's rows (``board_row``), filters and sorting
+  (``parse_query``, ``select_rows``) and ``waiting_for(rows, owner)``.
+- ``burndown``: ``burndown(targets, start=..., today=...)`` by day and its SVG ``chart``.
 - ``messages``: validation, plan and summary comments of the campaign issue.
 """

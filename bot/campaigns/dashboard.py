@@ -171,6 +171,46 @@ def needs_attention(
     ]
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far a campaign is, counted once for the issue's dashboard and the web pages."""
+
+    counts: tuple[tuple[RepoState, int], ...]  # states present, in ``RepoState`` order
+    total: int
+    settled: int
+    merged: int
+    no_changes: int
+    excluded: int
+
+    @property
+    def needing_migration(self) -> int:
+        """Repositories that read an old table at the start: not clean, not excluded."""
+        return self.total - self.no_changes - self.excluded
+
+    @property
+    def percent(self) -> int:
+        """Migrated share of what needs migrating: a clean repository is not progress."""
+        need = self.needing_migration
+        return 100 * self.merged // need if need else 0
+
+    @property
+    def to_migrate(self) -> int:
+        """Repositories with a change still to land: everything not merged, excluded or clean."""
+        return self.total - self.merged - self.no_changes - self.excluded
+
+
+def progress_of(views: Sequence[TargetView]) -> Progress:
+    counts = Counter(view.state for view in views)
+    return Progress(
+        counts=tuple((s, counts[s]) for s in RepoState if counts[s]),
+        total=len(views),
+        settled=sum(counts[s] for s in SETTLED),
+        merged=counts[RepoState.MERGED],
+        no_changes=counts[RepoState.NO_CHANGES],
+        excluded=counts[RepoState.EXCLUDED],
+    )
+
+
 def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
     filled = width * done // total if total else 0
     return "█" * filled + "░" * (width - filled)
@@ -186,15 +226,15 @@ def render_dashboard(
     readiness: Readiness | None = None,
     web_base: str = "",
     budget: int = MAX_BODY // 2,
+    page_url: str | None = None,
 ) -> str:
     """The dashboard with its markers; ``now`` only ages activity, so equal input, equal text.
 
     ``budget`` is the room left in the issue body (GitHub caps it) next to the
     campaign YAML: past it, settled repositories leave the table, then the table goes.
+    ``page_url`` is the campaign's page on the web dashboard, linked when given.
     """
-    counts = Counter(view.state for view in views)
-    settled = sum(counts[s] for s in SETTLED)
-    to_migrate = len(views) - counts[RepoState.NO_CHANGES] - counts[RepoState.EXCLUDED]
+    progress = progress_of(views)
     usages = [view.usage for view in views if view.usage is not None]
     rows = sorted(views, key=lambda v: v.repo.lower())
     dashboard = partial(
@@ -204,21 +244,22 @@ def render_dashboard(
         end=END,
         campaign=campaign,
         state=state.value,
-        counts=[(s.value, counts[s]) for s in RepoState if counts[s]],
-        total=len(views),
-        settled=settled,
-        merged=counts[RepoState.MERGED],
-        to_migrate=to_migrate,
-        nothing_to_change=counts[RepoState.NO_CHANGES],
-        excluded=counts[RepoState.EXCLUDED],
-        percent=100 * counts[RepoState.MERGED] // to_migrate if to_migrate else 0,
-        bar=progress_bar(counts[RepoState.MERGED], to_migrate),
+        counts=[(s.value, count) for s, count in progress.counts],
+        total=progress.total,
+        settled=progress.settled,
+        merged=progress.merged,
+        to_migrate=progress.needing_migration,
+        nothing_to_change=progress.no_changes,
+        excluded=progress.excluded,
+        percent=progress.percent,
+        bar=progress_bar(progress.merged, progress.needing_migration),
         readiness=readiness,
         residual_shown=RESIDUAL_SHOWN,
         web_base=web_base,
         attention=needs_attention(views, now=now, stale_days=stale_days),
         now=now,
         usage=sum(usages, AgentUsage()) if usages else None,
+        page_url=page_url,
     )
     for shown in (rows, [row for row in rows if row.state not in SETTLED]):
         text = dashboard(rows=shown, hidden=len(rows) - len(shown))

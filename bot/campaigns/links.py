@@ -24,6 +24,11 @@ class IssueRef:
         return f"{web_base.rstrip('/')}/{self.repo}/issues/{self.number}"
 
 
+def campaign_page_url(dashboard_base: str, repo: str, number: int) -> str:
+    """The web dashboard's page for the campaign opened by issue ``repo#number``."""
+    return f"{dashboard_base.rstrip('/')}/campaigns/{repo}/{number}"
+
+
 def blob_url(web_base: str, repo: str, ref: str, path: str, line: int | None = None) -> str:
     """A file (and line) at ``ref``; a branch name keeps its slashes, as GitHub expects."""
     url = f"{web_base.rstrip('/')}/{repo}/blob/{quote(ref, safe='/')}/{quote(path, safe='/')}"

@@ -129,6 +129,7 @@ def render_summary(
     readiness: Readiness,
     *,
     web_base: str = "",
+    page_url: str | None = None,
 ) -> str:
     """The closing comment once the campaign is completed or cancelled.
 
@@ -147,4 +148,5 @@ def render_summary(
         readiness=readiness,
         web_base=web_base,
         residual_shown=RESIDUAL_SHOWN,
+        page_url=page_url,
     )

@@ -63,6 +63,7 @@ def show_servers(stack: Stack, org: Organisation, played: Played, narrator: Narr
         github_url=stack.github.url,
         api_url=stack.github.api_url,
         godwit_url=stack.godwit_url,
+        dashboard_url=f"{stack.godwit_url}/dashboard/campaigns/{org.host}/{played.issue}",
         host=org.host,
         issue=played.issue,
         lead=LEAD,

@@ -14,8 +14,10 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import APIRouter
 from redis import Redis
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 import handlers
 from bot.github.pacing import use_pacer_factory
@@ -29,6 +31,7 @@ from bot.service.context import AppServices
 from bot.settings import Settings, SettingsError, get_settings
 from bot.store.db import create_engine_for, session_factory, upgrade_database
 from bot.web import create_app
+from bot.webui.routes import dashboard_for
 
 EXIT_CONFIGURATION = 2
 SERVE_SWITCH_INTERVAL = 0.001
@@ -56,6 +59,7 @@ class Services:
     queue: JobQueue
     liveness: Liveness
     """This process as a worker; started by ``connect``, stopped by ``disconnect``."""
+    sessions: sessionmaker[Session]
 
 
 def connect(settings: Settings, *, runs_jobs: bool = True) -> Services:
@@ -89,7 +93,7 @@ def connect(settings: Settings, *, runs_jobs: bool = True) -> Services:
     queue = JobQueue(huey, processor, policy, liveness)
     if runs_jobs:
         liveness.start()
-    return Services(engine=engine, queue=queue, liveness=liveness)
+    return Services(engine=engine, queue=queue, liveness=liveness, sessions=sessions)
 
 
 def register(app: typer.Typer) -> None:
@@ -115,6 +119,7 @@ def serve_command(
         events=handlers.router.events,
         max_body_bytes=settings.max_body_bytes,
         foreground=foreground,
+        routers=dashboard_routers(settings, services),
     )
     # Hand the GIL back to the event loop sooner than the default 5 ms when
     # worker threads are busy, so acknowledgements do not queue behind jobs.
@@ -128,6 +133,17 @@ def serve_command(
             uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
     finally:
         services.liveness.stop()
+
+
+def dashboard_routers(settings: Settings, services: Services) -> list[APIRouter]:
+    """The web dashboard, when the App's OAuth client is configured (it signs people in)."""
+    router = dashboard_for(settings, services.sessions)
+    if router is None:
+        logging.getLogger(__name__).info(
+            "web dashboard off: set GODWIT_CLIENT_ID and GODWIT_CLIENT_SECRET to sign people in"
+        )
+        return []
+    return [router]
 
 
 def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "info") -> None:

@@ -20,7 +20,7 @@ import uvicorn
 from pydantic import SecretStr
 
 import handlers
-from bot.commands.server import Services, connect
+from bot.commands.server import Services, connect, dashboard_routers
 from bot.demo.idle import Settling
 from bot.jobs.priority import Foreground
 from bot.jobs.queue import running
@@ -59,10 +59,22 @@ def listening_socket(host: str = HOST) -> socket.socket:
 
 
 def demo_settings(
-    workdir: Path, app: AppCredentials, github_url: str, *, mutation_interval: float, workers: int
+    workdir: Path,
+    app: AppCredentials,
+    github_url: str,
+    *,
+    mutation_interval: float,
+    workers: int,
+    public_url: str | None = None,
 ) -> Settings:
-    """Embedded defaults: SQLite state and queue in ``workdir``, the sandbox as GitHub."""
+    """Embedded defaults: SQLite state and queue in ``workdir``, the sandbox as GitHub.
+
+    The App's OAuth client signs people in to the web dashboard through the sandbox.
+    """
     return Settings(
+        client_id=app.client_id,
+        client_secret=SecretStr(app.client_secret),
+        public_url=public_url,
         app_id=app.app_id,
         private_key=SecretStr(app.private_key_pem),
         webhook_secret=SecretStr(app.webhook_secret),
@@ -116,7 +128,12 @@ def running_stack(
         sandbox.limits.configure(limits)
     with serve(sandbox) as github:
         settings = demo_settings(
-            workdir, app, github.url, mutation_interval=mutation_interval, workers=workers
+            workdir,
+            app,
+            github.url,
+            mutation_interval=mutation_interval,
+            workers=workers,
+            public_url=godwit_url,
         )
         services = connect(settings)
         settling = Settling(sandbox, services.engine, services.queue.huey)
@@ -128,6 +145,7 @@ def running_stack(
             events=handlers.router.events,
             max_body_bytes=settings.max_body_bytes,
             foreground=foreground,
+            routers=dashboard_routers(settings, services),
         )
         config = uvicorn.Config(asgi, log_level="warning", lifespan="off", access_log=False)
         consumer = services.queue.consumer(settings.workers, foreground=foreground)

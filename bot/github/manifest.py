@@ -10,11 +10,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ruamel.yaml import YAML
 
 from bot.rendering import templates_dir
+
+DASHBOARD_CALLBACK = "/dashboard/callback"
 
 
 def manifest_path() -> Path:
@@ -29,6 +31,9 @@ def load_manifest(
     manifest: dict[str, Any] = dict(YAML(typ="safe").load(text))
     manifest["hook_attributes"] = {**manifest.get("hook_attributes", {}), "url": webhook_url}
     manifest["redirect_url"] = redirect_url
+    # People sign in to the web dashboard, served by the same process as the webhooks.
+    origin = urlsplit(webhook_url)
+    manifest["callback_urls"] = [f"{origin.scheme}://{origin.netloc}{DASHBOARD_CALLBACK}"]
     if name:
         manifest["name"] = name
     return manifest

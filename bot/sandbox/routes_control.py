@@ -10,9 +10,10 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
+from bot.rendering import render_html
 from bot.sandbox.deps import LockedRoute, SandboxDep, ok
 from bot.sandbox.errors import GitHubError, not_found
 from bot.sandbox.limits import FaultKind, FaultRule, LimitConfig
@@ -43,6 +44,33 @@ PERSON_ACTIONS = frozenset(
         "complete_check_suite",
     }
 )
+
+
+ENDPOINTS = (
+    ("GET", "/_sandbox/", "this page"),
+    ("POST", "/_sandbox/act/{action}", "act as a person (see below)"),
+    ("GET", "/_sandbox/deliveries", "every webhook delivery sent, with its answer"),
+    ("POST", "/_sandbox/deliveries/{id}/redeliver", "send a delivery again under the same id"),
+    ("POST", "/_sandbox/faults", "inject faults (errors, latency) into API requests"),
+    ("DELETE", "/_sandbox/faults", "remove every fault"),
+    ("PUT", "/_sandbox/limits", "configure GitHub's secondary rate limits"),
+    ("GET", "/_sandbox/limits", "limit violations and injected faults so far"),
+    ("GET", "/_sandbox/requests", "the API request log"),
+)
+"""What ``/_sandbox/`` lists; a test checks it names every route of this router."""
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(sandbox: SandboxDep) -> HTMLResponse:
+    """A page listing the control endpoints, so the sandbox explains itself in a browser."""
+    return HTMLResponse(
+        render_html(
+            "sandbox/web/control.html.j2",
+            title="Control endpoints",
+            endpoints=ENDPOINTS,
+            actions=sorted(PERSON_ACTIONS),
+        )
+    )
 
 
 def _plain(result: object) -> object:

@@ -5,10 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from bot.sandbox.deps import LockedRoute, RepoDep, SandboxDep, listing, ok
+from bot.sandbox.deps import (
+    LockedRoute,
+    RepoDep,
+    SandboxDep,
+    get_installation,
+    listing,
+    ok,
+    visible_repo,
+)
 from bot.sandbox.diffs import FileDiff, diff_trees
 from bot.sandbox.errors import GitHubError, not_found
 from bot.sandbox.people import Sandbox
+from bot.sandbox.routes_oauth import repo_for_user, user_grant
 from bot.sandbox.shapes import Json
 from bot.sandbox.state import Repo
 
@@ -20,8 +29,13 @@ def _files(sandbox: Sandbox, repo: Repo, ref: str, diffs: list[FileDiff]) -> lis
 
 
 @router.get("/repos/{owner}/{repo}")
-def get_repo(repo: RepoDep, sandbox: SandboxDep) -> JSONResponse:
-    return ok(sandbox.shapes.repo(repo))
+def get_repo(owner: str, repo: str, request: Request, sandbox: SandboxDep) -> JSONResponse:
+    """Installation tokens and, for signing people in, user tokens (``ghu_``) alike."""
+    grant = user_grant(sandbox, request)
+    if grant is not None:
+        return repo_for_user(sandbox, grant, owner, repo)
+    found = visible_repo(sandbox, get_installation(request, sandbox), owner, repo)
+    return ok(sandbox.shapes.repo(found))
 
 
 @router.get("/repos/{owner}/{repo}/branches/{branch:path}")

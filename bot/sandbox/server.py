@@ -26,8 +26,10 @@ from bot.sandbox import (
     routes_git,
     routes_issues,
     routes_misc,
+    routes_oauth,
     routes_pulls,
     routes_repos,
+    routes_web,
 )
 from bot.sandbox.errors import DOCS, GitHubError
 from bot.sandbox.gitobjects import GitObjectError
@@ -49,6 +51,7 @@ def create_api(sandbox: Sandbox) -> FastAPI:
     api.state.sandbox = sandbox
     # Checks first: ``/commits/{ref:path}`` in routes_repos would swallow ``/check-runs``.
     for module in (
+        routes_oauth,
         routes_checks,
         routes_app,
         routes_git,
@@ -59,7 +62,9 @@ def create_api(sandbox: Sandbox) -> FastAPI:
     ):
         api.include_router(module.router, prefix=API_PREFIX)
     api.include_router(routes_misc.web_router)
+    api.include_router(routes_oauth.web_router)
     api.include_router(routes_control.router)
+    api.include_router(routes_web.router)  # last: ``/{owner}/{repo}`` would match anything
 
     @api.exception_handler(GitHubError)
     async def github_error(request: Request, error: GitHubError) -> JSONResponse:

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.sandbox.auth import TokenStore
 from bot.sandbox.limits import Faults, RequestLog, SecondaryLimits
+from bot.sandbox.oauth import UserTokens
 from bot.sandbox.shapes import Json, Shapes, node_id
 from bot.sandbox.shapes_issues import IssueShapes
 from bot.sandbox.state import Account, Installation, Repo, SandboxState
@@ -24,6 +25,7 @@ class World:
         self.shapes = Shapes(self.state)
         self.issue_shapes = IssueShapes(self.shapes)
         self.tokens = TokenStore()
+        self.user_tokens = UserTokens()
         self.webhooks = WebhookDispatcher()
         self.faults = Faults(seed)
         self.limits = SecondaryLimits()

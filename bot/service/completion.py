@@ -39,7 +39,14 @@ def complete_if_done(services: AppServices, session: Session, campaign: Campaign
         return False  # not started, or already finished
     campaign.state = state.value
     views = target_views(session, campaign, readiness)
-    summary = render_summary(spec_of(campaign), state, views, readiness, web_base=services.web_base)
+    summary = render_summary(
+        spec_of(campaign),
+        state,
+        views,
+        readiness,
+        web_base=services.web_base,
+        page_url=services.campaign_page(campaign.repo, campaign.issue_number),
+    )
     ops = services.ops(session, campaign.installation_id)
     campaign.summary_comment_id = ops.upsert_comment(
         campaign.repo,

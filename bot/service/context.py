@@ -17,6 +17,7 @@ from huey import Huey
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.agent import AgentSettings
+from bot.campaigns.links import campaign_page_url
 from bot.campaigns.meta import MarkerKeys
 from bot.campaigns.permissions import campaign_authors
 from bot.github.auth import GitHubApp
@@ -61,6 +62,7 @@ class AppServices:
         agent: AgentSettings | None = None,
         max_repo_bytes: int = MAX_REPO_BYTES,
         campaign_authors: frozenset[str] = frozenset(),
+        dashboard_base: str | None = None,
     ) -> None:
         # Imported here: the jobs run flows that take ``AppServices`` themselves.
         from bot.service.jobs import CampaignJobs
@@ -80,6 +82,8 @@ class AppServices:
         self._clock = clock
         self.max_repo_bytes = max_repo_bytes
         """Text read from one repository at most (``GODWIT_MAX_REPO_BYTES``)."""
+        self.dashboard_base = dashboard_base
+        """The web dashboard's address (``GODWIT_PUBLIC_URL``/dashboard); no links without it."""
         self.agent = agent or AgentSettings()
         """The coding agent's settings; without an API key the agent is off."""
         self.campaign_authors = campaign_authors
@@ -111,7 +115,14 @@ class AppServices:
             agent=settings.agent_settings(),
             max_repo_bytes=settings.max_repo_bytes,
             campaign_authors=campaign_authors(settings.campaign_authors),
+            dashboard_base=settings.dashboard_url(),
         )
+
+    def campaign_page(self, repo: str, number: int) -> str | None:
+        """The campaign's page on the web dashboard, when the dashboard has a public address."""
+        if self.dashboard_base is None:
+            return None
+        return campaign_page_url(self.dashboard_base, repo, number)
 
     def now(self) -> datetime:
         return self._clock()

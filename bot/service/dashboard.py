@@ -65,6 +65,7 @@ def render_campaign_dashboard(services: AppServices, session: Session, campaign:
         stale_days=services.stale_days,
         readiness=readiness,
         web_base=services.web_base,
+        page_url=services.campaign_page(campaign.repo, campaign.issue_number),
     )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
+import httpx
 import pytest
 import typer
 from rich.console import Console
@@ -17,7 +19,7 @@ from bot.commands.demo import run_demo
 from bot.demo.outcome import Outcome
 from bot.demo.world import examples_dir
 from bot.engine.planner import plan_repository
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, serve
 from bot.sandbox.state import Issue, PullRequest, Repo
 
 BOT = "godwit[bot]"
@@ -133,3 +135,29 @@ def test_command_offers_its_options() -> None:
     assert result.exit_code == 0
     for option in ("--keep", "--speed", "--timeout"):
         assert option in result.output
+
+
+WEB_LINK = re.compile(r"https?://127\.0\.0\.1:\d+/[^\s)\"'<>`]+")
+
+
+def test_every_web_link_godwit_wrote_opens_a_page(played: tuple[Sandbox, Outcome, str]) -> None:
+    """Plan comments, the dashboard and PR bodies link to files, lines, PRs and issues."""
+    sandbox, _, _ = played
+    origin = sandbox.state.base_url
+    texts = [
+        text
+        for repo in sandbox.state.repos.values()
+        for issue in repo.issues.values()
+        for text in (issue.body or "", *(comment.body for comment in issue.comments))
+    ]
+    links = {link for text in texts for link in WEB_LINK.findall(text) if link.startswith(origin)}
+    assert any("#L" in link for link in links)
+    assert any("/pull/" in link for link in links)
+    with serve(sandbox) as again:
+        for link in sorted(links):
+            path, _, anchor = link.removeprefix(origin).partition("#")
+            answer = httpx.get(again.url + path, follow_redirects=True)
+            assert answer.status_code == 200, link
+            assert answer.headers["content-type"].startswith("text/html"), link
+            if anchor:
+                assert f'id="{anchor}"' in answer.text, link

@@ -70,6 +70,7 @@ def test_manifest_fills_in_this_deployments_addresses() -> None:
         "active": True,
     }
     assert manifest["redirect_url"] == "http://127.0.0.1:8123/callback"
+    assert manifest["callback_urls"] == ["https://godwit.acme.dev/dashboard/callback"]
     assert manifest["name"] == "Godwit (acme)"
     assert manifest["default_permissions"] == PERMISSIONS
 

@@ -1,0 +1,69 @@
+"""The campaign pages over HTTP: table, filters, sorting, owners, live fragment, burndown."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.webui.conftest import OWNER, Live, signed_in
+
+
+@pytest.fixture(scope="module")
+def client(live: Live) -> httpx.Client:
+    return signed_in(live, OWNER)
+
+
+def repos_in(html: str) -> list[str]:
+    return re.findall(r'<tr data-repo="([^"]+)"', html)
+
+
+def test_every_repository_is_a_row_with_its_pr_link(live: Live, client: httpx.Client) -> None:
+    page = client.get(live.campaign_url).text
+    assert repos_in(page) == sorted((*live.org.repos, live.org.host))
+    number = live.pull_number("acme-bq-jobs")
+    pr_url = f"{live.stack.github.url}/acme/acme-bq-jobs/pull/{number}"
+    assert f'href="{pr_url}"' in page
+    assert httpx.get(pr_url).status_code == 200
+    assert "<svg" in page
+    assert "Audit log" in page
+
+
+def test_filters_and_sorting_happen_on_the_server(live: Live, client: httpx.Client) -> None:
+    only = client.get(live.campaign_url, params={"state": "no_changes"}).text
+    assert repos_in(only) == ["acme/acme-web-frontend", "acme/data-platform"]
+    mine = client.get(live.campaign_url, params={"by": "alice-analytics"}).text
+    assert repos_in(mine) == ["acme/acme-dbt-analytics"]
+    backwards = client.get(live.campaign_url, params={"sort": "repo", "order": "desc"}).text
+    assert repos_in(backwards) == sorted(repos_in(backwards), reverse=True)
+
+
+def test_an_unknown_filter_is_a_clear_400(live: Live, client: httpx.Client) -> None:
+    answer = client.get(live.campaign_url, params={"state": "bogus"})
+    assert answer.status_code == 400
+    assert "unknown state &#39;bogus&#39;" in answer.text
+
+
+def test_the_owner_page_lists_what_waits_for_them(live: Live, client: httpx.Client) -> None:
+    page = client.get(live.campaign_url + "/owners/alice-analytics")
+    assert page.status_code == 200
+    assert "acme/acme-dbt-analytics" in page.text
+    assert "acme/acme-bq-jobs" not in page.text
+
+
+def test_the_live_fragment_follows_a_merge(live: Live, client: httpx.Client) -> None:
+    number = live.pull_number("acme-scio-pipelines")
+    live.sandbox.review("acme/acme-scio-pipelines", number, "chen-pipelines", "APPROVED")
+    live.sandbox.merge("acme/acme-scio-pipelines", number, "chen-pipelines")
+    live.settle()
+    fragment = client.get(live.campaign_url + "/live").text
+    assert 'data-repo="acme/acme-scio-pipelines" data-state="merged"' in fragment
+    assert '<dd data-count="migrated">' in fragment
+    assert "<html" not in fragment
+
+
+def test_the_issue_dashboard_links_to_the_page(live: Live, client: httpx.Client) -> None:
+    body = live.sandbox.issue(live.org.host, live.issue).body or ""
+    assert f"]({live.campaign_url})" in body
+    assert client.get(live.campaign_url).status_code == 200
