@@ -35,6 +35,7 @@ from bot.campaigns.events import (
 )
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.messages import render_summary
+from bot.campaigns.residual import readiness
 from bot.campaigns.states import RepoState, Target, apply_all
 
 DAY = timedelta(days=1)
@@ -145,7 +146,9 @@ def test_progress_counts_are_the_ones_the_issue_dashboard_shows() -> None:
         1,
         0,
     )
-    assert progress.percent == 66
+    # One of the two repositories reading the old table is migrated; a clean one is no progress.
+    assert progress.needing_migration == 2
+    assert progress.percent == 50
 
 
 def test_dashboard_and_summary_link_the_web_page_only_when_given(campaign: Campaign) -> None:
@@ -154,6 +157,7 @@ def test_dashboard_and_summary_link_the_web_page_only_when_given(campaign: Campa
     args = (campaign, CampaignState.RUNNING, views)
     assert f"]({url})" in render_dashboard(*args, now=NOW, stale_days=7, page_url=url)
     assert "web dashboard" not in render_dashboard(*args, now=NOW, stale_days=7)
-    summary = render_summary(campaign, CampaignState.COMPLETED, views, page_url=url)
+    clear = readiness([])
+    summary = render_summary(campaign, CampaignState.COMPLETED, views, clear, page_url=url)
     assert f"]({url})" in summary
-    assert "web dashboard" not in render_summary(campaign, CampaignState.COMPLETED, views)
+    assert "web dashboard" not in render_summary(campaign, CampaignState.COMPLETED, views, clear)

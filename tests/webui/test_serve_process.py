@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -40,6 +41,7 @@ def github() -> Iterator[tuple[SandboxServer, dict[str, str]]]:
                 "GODWIT_APP_ID": str(app.app_id),
                 "GODWIT_PRIVATE_KEY": app.private_key_pem,
                 "GODWIT_WEBHOOK_SECRET": app.webhook_secret,
+                "GODWIT_MARKER_KEY": secrets.token_hex(32),
                 "GODWIT_GITHUB_URL": server.api_url,
                 "GODWIT_CLIENT_ID": app.client_id,
                 "GODWIT_CLIENT_SECRET": app.client_secret,
