@@ -1,21 +1,30 @@
-"""Campaign benchmark: 240 repositories, GitHub's secondary limits enforced, every PR opened.
+"""Campaign benchmark: 30 or 240 repositories, GitHub's secondary limits enforced, every PR opened.
 
 Seeds a sandboxed organisation with small consumer repositories (the engine
-benchmark's generators), runs Godwit against it with the sandbox enforcing
-GitHub's secondary limits on a scaled clock (``--time-scale 30``: a real second
-counts as half a minute, for the sandbox and for Godwit's pacing alike), opens
-the campaign issue, comments ``/migrate start`` and waits for every pull request.
+benchmark's generators), each with a CODEOWNERS file naming collaborators, so
+every PR asks for reviews as in a real fleet. Runs Godwit against it with the
+sandbox enforcing GitHub's secondary limits on a scaled clock (``--time-scale
+30``: a real second counts as half a minute, for the sandbox and for Godwit's
+pacing alike), opens the campaign issue, comments ``/migrate start`` and waits
+for every pull request.
 
-The scale multiplies Godwit's own processing time too: at 30 the limits set the
-pace; much higher, Godwit's real work per PR outlasts a scaled budget slot and
-the time ratio measures the machine rather than the pacing.
+Godwit paces as in production: a short wait is slept out in the worker, a wait
+longer than the production limit (90 s) sends the job back to the queue, to
+run again when the budget has room.
+
+The scale multiplies Godwit's own processing time too: at 30 the hourly budget
+sets the pace of a large campaign; much higher, Godwit's real work per PR
+outlasts a scaled budget slot and the time ratio measures the machine rather
+than the pacing. A small campaign (up to 60 repositories) is paced by the 1 s
+spacing alone, where every real millisecond a request takes would count thirty
+times, so it runs in real time unless ``--time-scale`` says otherwise.
 
 Prints API requests per opened PR (content reads included), secondary-limit
 violations, and the ratio of the time to open all PRs to the least time the
 limits allow for the content-creating requests Godwit sent. The last line is
 one JSON object.
 
-    uv run python bench/campaign.py [--repos 240] [--time-scale 30]
+    uv run python bench/campaign.py [--repos 30|240] [--time-scale S]
 """
 
 from __future__ import annotations
@@ -25,11 +34,14 @@ import json
 import random
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from fleet import Fleet, bigquery_repo, consumer_query, dbt_repo, scio_repo
 
 from bot.campaign import load_campaign
+from bot.commands.server import SERVE_SWITCH_INTERVAL
 from bot.demo.outcome import CampaignPull, campaign_pulls, duplicate_pulls
 from bot.demo.stack import running_stack
 from bot.demo.world import (
@@ -49,16 +62,29 @@ from bot.demo.world import (
     examples_dir,
 )
 from bot.github.metrics import endpoint_template
-from bot.github.pacing import Pacer, use_pacer_factory
+from bot.github.pacing import (
+    GITHUB_CONTENT_BUDGET,
+    ContentBudget,
+    Pacer,
+    turn_in_thread,
+    use_pacer_factory,
+)
+from bot.github.retry import RescheduleJob
 from bot.rendering import templates_dir
 from bot.sandbox import LimitConfig, Sandbox
 from bot.sandbox.limits import MUTATING_METHODS, RequestRecord
 
 FILES_PER_REPO = 6
 CONSUMER_SHARE = 0.5
+CODEOWNERS_PATH = ".github/CODEOWNERS"
+OWNERS = tuple(f"owner-{index:02d}" for index in range(12))
+"""Collaborators the CODEOWNERS files name; each repository names two of them."""
 TARGET_REQUESTS_PER_PR = 8.0
 TARGET_TIME_RATIO = 1.2
 LIMIT_STATUSES = frozenset({403, 429})
+SCALED = 30.0
+REAL_TIME_UP_TO = 60
+"""Up to this many repositories only the 1 s spacing binds: the run takes minutes in real time."""
 
 
 def consumer_fleet(repos: int, seed: int) -> Fleet:
@@ -73,28 +99,85 @@ def consumer_fleet(repos: int, seed: int) -> Fleet:
             path = "jobs/extra/query.sql"
             fleet.repos[name][path] = consumer_query(rng, "`legacy-proj.music.plays_v1`")
             fleet.consumers.add((name, path))
+        fleet.repos[name][CODEOWNERS_PATH] = codeowners(rng)
     return fleet
 
 
-def scaled_pacers(time_scale: float) -> None:
-    """Godwit's pacing on the sandbox's scaled clock, sleeping through budget waits.
+def codeowners(rng: random.Random) -> str:
+    """A CODEOWNERS file: a default owner, and another for the SQL jobs."""
+    default, jobs = rng.sample(OWNERS, 2)
+    return f"# Reviews for this repository\n* @{default}\n/jobs/ @{jobs}\n"
 
-    A job would normally go back to the queue for a wait longer than 90 s; on a
-    scaled clock that wait is in scaled seconds while the queue counts real ones,
-    so here the pacer sleeps it out (a worker is blocked, nothing else is pending).
+
+class ScaledPacer:
+    """The production ``Pacer`` (same rules, same 90 s blocking limit) on the scaled clock.
+
+    Its waits are in scaled seconds; the queue that re-runs a job counts real
+    ones, so a ``RescheduleJob`` leaves here with its wait converted to real
+    seconds. Nothing else differs from production: a wait over the limit sends
+    the job back to the queue instead of blocking the worker.
     """
 
-    def clock() -> float:
-        return time.monotonic() * time_scale
-
-    def sleep(seconds: float) -> None:
-        time.sleep(seconds / time_scale)
-
-    use_pacer_factory(
-        lambda scope, interval: Pacer(
-            interval, clock=clock, sleep=sleep, max_blocking_wait=float("inf")
+    def __init__(
+        self,
+        interval: float,
+        time_scale: float,
+        *,
+        budget: ContentBudget = GITHUB_CONTENT_BUDGET,
+        real_clock: Callable[[], float] = time.monotonic,
+        real_sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._scale = time_scale
+        self._inner = Pacer(
+            interval,
+            budget=budget,
+            clock=lambda: real_clock() * time_scale,
+            sleep=lambda seconds: real_sleep(seconds / time_scale),
         )
-    )
+        self._lock = threading.Lock()
+        self.reschedules = 0
+
+    @contextmanager
+    def mutation(self, *, content: bool) -> Iterator[None]:
+        turn = self._inner.mutation(content=content)
+        try:
+            turn.__enter__()
+        except RescheduleJob as pause:
+            self._rescheduled(pause)
+        try:
+            yield
+        except BaseException as error:
+            if not turn.__exit__(type(error), error, error.__traceback__):
+                raise
+        else:
+            turn.__exit__(None, None, None)
+
+    def async_mutation(self, *, content: bool) -> AbstractAsyncContextManager[None]:
+        return turn_in_thread(self.mutation(content=content))
+
+    def check_room(self, content: int) -> None:
+        try:
+            self._inner.check_room(content)
+        except RescheduleJob as pause:
+            self._rescheduled(pause)
+
+    def _rescheduled(self, pause: RescheduleJob) -> NoReturn:
+        with self._lock:
+            self.reschedules += 1
+        raise RescheduleJob(pause.after_seconds / self._scale, pause.reason) from None
+
+
+def scaled_pacers(time_scale: float) -> list[ScaledPacer]:
+    """Godwit's production pacing on the sandbox's scaled clock; returns the pacers built."""
+    built: list[ScaledPacer] = []
+
+    def build(scope: str, interval: float) -> ScaledPacer:
+        pacer = ScaledPacer(interval, time_scale)
+        built.append(pacer)
+        return pacer
+
+    use_pacer_factory(build)
+    return built
 
 
 def earliest_finish(history: Iterable[float], count: int, limits: LimitConfig) -> float:
@@ -129,6 +212,18 @@ def is_pull_creation(record: RequestRecord) -> bool:
     )
 
 
+def is_opened_pull(record: RequestRecord) -> bool:
+    return is_pull_creation(record) and record.status == 201
+
+
+def is_reviewer_request(record: RequestRecord) -> bool:
+    return (
+        record.method == "POST"
+        and endpoint_template(record.path) == "/repos/{owner}/{repo}/pulls/{id}/requested_reviewers"
+        and record.status < 300
+    )
+
+
 @dataclass(frozen=True)
 class Run:
     """What the sandbox saw: every request, the campaign's PRs and the limit counters."""
@@ -146,16 +241,33 @@ def seed(fleet: Fleet) -> tuple[Sandbox, str]:
     """The organisation with one repository per fleet entry, the host and the lead."""
     sandbox = Sandbox()
     sandbox.create_org(ORG)
+    for owner in OWNERS:
+        sandbox.create_user(owner)
     for name, files in fleet.repos.items():
-        sandbox.create_repo(ORG, name, files)
+        full_name = sandbox.create_repo(ORG, name, files).full_name
+        for owner in OWNERS:
+            sandbox.set_permission(full_name, owner, "write")
     host = sandbox.create_repo(ORG, HOST_REPO, {"README.md": "# data-platform\n"}).full_name
     sandbox.create_user(LEAD)
     sandbox.set_permission(host, LEAD, "write")
     return sandbox, host
 
 
+def wait_for_pulls(sandbox: Sandbox, expected: int, deadline: float) -> None:
+    """Until ``expected`` PRs exist: settling does not wait for a job paced an hour ahead."""
+    while sum(1 for r in sandbox.requests.records() if is_opened_pull(r)) < expected:
+        if time.time() > deadline:
+            raise SystemExit(f"fewer than {expected} pull requests by the deadline")
+        time.sleep(1.0)
+
+
 def run_campaign(
-    sandbox: Sandbox, host: str, campaign_yaml: str, limits: LimitConfig, timeout: float
+    sandbox: Sandbox,
+    host: str,
+    campaign_yaml: str,
+    limits: LimitConfig,
+    timeout: float,
+    expected: int,
 ) -> Run:
     """Open the campaign issue, wait for the plan, ``/migrate start``, wait for every PR."""
     form = templates_dir() / "issue-form" / "godwit-campaign.yml"
@@ -179,6 +291,7 @@ def run_campaign(
         stack.settling.wait(timeout, what="the plan")
         started = time.time()
         sandbox.comment(host, issue, LEAD, "/migrate start")
+        wait_for_pulls(sandbox, expected, started + timeout)
         stack.settling.wait(timeout, what="every pull request")
         return Run(
             records=sandbox.requests.records(),
@@ -190,10 +303,10 @@ def run_campaign(
         )
 
 
-def report(run: Run, repos: int, limits: LimitConfig) -> dict[str, object]:
+def report(run: Run, repos: int, limits: LimitConfig, reschedules: int) -> dict[str, object]:
     """Print the measurements with the endpoints behind them; return the summary object."""
     scale = limits.time_scale
-    created = [r.timestamp for r in run.records if is_pull_creation(r) and r.status == 201]
+    created = [r.timestamp for r in run.records if is_opened_pull(r)]
     finished = max(created, default=run.started)
     window = [r for r in run.records if run.started <= r.timestamp <= finished and is_content(r)]
     history = [
@@ -228,6 +341,14 @@ def report(run: Run, repos: int, limits: LimitConfig) -> dict[str, object]:
         f"secondary-limit violations: {violations} {dict(run.violations)}; "
         f"mutations closer than {limits.min_mutation_interval_s:g} s: {run.close_mutations}"
     )
+    calls = sum(1 for r in requests if is_reviewer_request(r))
+    reviewed = sum(1 for pull in run.pulls if pull.reviewers)
+    asked = sum(len(pull.reviewers) for pull in run.pulls)
+    print(
+        f"reviewers requested: {asked} on {reviewed} of {prs} PRs ({calls} by Godwit's own "
+        f"requests, the rest by GitHub for CODEOWNERS); jobs sent back to the queue: "
+        f"{reschedules}"
+    )
     print(f"time ratio to the limits' minimum: {ratio:.2f} (target <= {TARGET_TIME_RATIO:g})")
     return {
         "repos": repos,
@@ -241,23 +362,42 @@ def report(run: Run, repos: int, limits: LimitConfig) -> dict[str, object]:
         "limit_minimum_seconds_scaled": round(minimum, 1),
         "time_ratio_to_limit_minimum": round(ratio, 3),
         "time_scale": scale,
+        "reviewer_requests": asked,
+        "reviewer_request_calls": calls,
+        "prs_with_reviewers": reviewed,
+        "pacer": "production",
+        "paced_reschedules": reschedules,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repos", type=int, default=240)
-    parser.add_argument("--time-scale", type=float, default=30.0)
+    parser.add_argument("--repos", type=int, default=240, help="30 and 240 are measured.")
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        help=f"Default: real time (1) up to {REAL_TIME_UP_TO} repositories, {SCALED:g} above.",
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--timeout", type=float, default=1800.0, help="Real seconds to wait.")
     args = parser.parse_args()
 
+    if args.repos < 1:
+        parser.error("--repos must be at least 1")
+    if args.time_scale is None:
+        args.time_scale = 1.0 if args.repos <= REAL_TIME_UP_TO else SCALED
+    if args.time_scale <= 0:
+        parser.error("--time-scale must be positive")
     sandbox, host = seed(consumer_fleet(args.repos, args.seed))
     campaign_yaml = (examples_dir() / "campaign.yml").read_text(encoding="utf-8")
     limits = LimitConfig(enabled=True, time_scale=args.time_scale)
-    scaled_pacers(args.time_scale)
-    run = run_campaign(sandbox, host, campaign_yaml, limits, args.timeout)
-    print(json.dumps(report(run, args.repos, limits)))
+    pacers = scaled_pacers(args.time_scale)
+    # Intake and workers share this process as in ``godwit serve``, which hands the GIL
+    # back as often; the scaled clock magnifies every real millisecond a turn waits for it.
+    sys.setswitchinterval(SERVE_SWITCH_INTERVAL)
+    run = run_campaign(sandbox, host, campaign_yaml, limits, args.timeout, args.repos)
+    reschedules = sum(pacer.reschedules for pacer in pacers)
+    print(json.dumps(report(run, args.repos, limits, reschedules)))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ workers with SIGKILL: nothing in the dying process gets to clean up.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import signal
 import socket
@@ -44,6 +46,11 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
+def marker_key_for(app: AppCredentials) -> str:
+    """A marker key of the sandbox App's own, the same in every process and after restarts."""
+    return hmac.new(app.webhook_secret.encode(), b"godwit marker key", hashlib.sha256).hexdigest()
+
+
 def godwit_environment(
     app: AppCredentials, github_url: str, backend: Backend, extra: Mapping[str, str]
 ) -> dict[str, str]:
@@ -53,6 +60,7 @@ def godwit_environment(
         "GODWIT_APP_ID": str(app.app_id),
         "GODWIT_PRIVATE_KEY": app.private_key_pem,
         "GODWIT_WEBHOOK_SECRET": app.webhook_secret,
+        "GODWIT_MARKER_KEY": marker_key_for(app),
         "GODWIT_GITHUB_URL": github_url,
         "GODWIT_DATABASE_URL": backend.database_url,
         "GODWIT_QUEUE_URL": backend.queue_url,

@@ -16,7 +16,7 @@ from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
 from githubkit.cache import MemCacheStrategy
 
 from bot.github.client import api_url, build_github
-from bot.github.pacing import pacer_for
+from bot.github.pacing import MutationPacer, pacer_for
 from bot.github.retry import DEFAULT_RETRY_POLICY, RetryPolicy
 
 if TYPE_CHECKING:
@@ -73,7 +73,11 @@ class GitHubApp:
         return build_github(
             self._auth.as_installation(installation_id),
             base_url=self.base_url,
-            pacer=pacer_for(f"{self.base_url}#{installation_id}", self.mutation_interval),
+            pacer=self.pacer(installation_id),
             retry=self._retry,
             cache_strategy=self._cache,
         )
+
+    def pacer(self, installation_id: int) -> MutationPacer:
+        """The pacer every client of ``installation_id`` shares, for jobs to ask about room."""
+        return pacer_for(f"{self.base_url}#{installation_id}", self.mutation_interval)

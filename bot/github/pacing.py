@@ -70,6 +70,13 @@ def budget_wait(created: Sequence[float], now: float, budget: ContentBudget) -> 
     return max(waits)
 
 
+def room_wait(created: Sequence[float], now: float, budget: ContentBudget, count: int) -> float:
+    """How long until ``count`` more creations, sent one after another from now, all fit."""
+    if count < 1:
+        return 0.0
+    return budget_wait([*created, *([now] * (count - 1))], now, budget)
+
+
 def turn_wait(
     now: float,
     last_done: float | None,
@@ -86,10 +93,15 @@ def turn_wait(
 
 def wait_for_turn(wait: float, max_blocking_wait: float, sleep: Callable[[float], None]) -> None:
     """Sleep out a short wait; a longer one is too long to block a worker: ``RescheduleJob``."""
-    if wait > max_blocking_wait:
-        raise RescheduleJob(wait, "GitHub content-creation budget used up")
+    reschedule_beyond(wait, max_blocking_wait)
     if wait > 0:
         sleep(wait)
+
+
+def reschedule_beyond(wait: float, max_blocking_wait: float) -> None:
+    """``RescheduleJob`` for a budget wait too long to block a worker; nothing otherwise."""
+    if wait > max_blocking_wait:
+        raise RescheduleJob(wait, "GitHub content-creation budget used up")
 
 
 class MutationPacer(Protocol):
@@ -98,6 +110,14 @@ class MutationPacer(Protocol):
     def mutation(self, *, content: bool) -> AbstractContextManager[None]: ...
 
     def async_mutation(self, *, content: bool) -> AbstractAsyncContextManager[None]: ...
+
+    def check_room(self, content: int) -> None:
+        """``RescheduleJob`` unless ``content`` more creations fit the budget without a long wait.
+
+        A job that needs several creations asks first, so the budget running out
+        sends it back before it has sent anything, not halfway through.
+        """
+        ...
 
 
 @asynccontextmanager
@@ -163,6 +183,12 @@ class Pacer:
 
     def async_mutation(self, *, content: bool) -> AbstractAsyncContextManager[None]:
         return turn_in_thread(self.mutation(content=content))
+
+    def check_room(self, content: int) -> None:
+        with self._lock:
+            now = self._clock()
+            wait = room_wait(self._created, now, self.budget, content)
+        reschedule_beyond(wait, self.max_blocking_wait)
 
 
 PacerFactory = Callable[[str, float], MutationPacer]

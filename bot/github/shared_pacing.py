@@ -29,6 +29,8 @@ from bot.github.pacing import (
     ContentBudget,
     MutationPacer,
     PacerFactory,
+    reschedule_beyond,
+    room_wait,
     turn_in_thread,
     turn_wait,
     wait_for_turn,
@@ -116,6 +118,11 @@ class RedisPacer:
 
     def async_mutation(self, *, content: bool) -> AbstractAsyncContextManager[None]:
         return turn_in_thread(self.mutation(content=content))
+
+    def check_room(self, content: int) -> None:
+        now = self._clock()
+        _, created = self._history(now)
+        reschedule_beyond(room_wait(created, now, self.budget, content), self.max_blocking_wait)
 
 
 @contextmanager

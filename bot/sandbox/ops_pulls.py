@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from bot.sandbox import codeowners
 from bot.sandbox.diffs import FileDiff
 from bot.sandbox.errors import GitHubError, invalid_field, not_found, validation_failed
 from bot.sandbox.events import issue_event
@@ -73,7 +74,35 @@ def create_pull(
         repo.issues[issue.number] = issue
         repo.open_pulls_by_head[branch] = issue.number
         issue_event(world, repo, issue, "opened", author)
+        if not draft:
+            request_code_owners(world, repo, issue, author)
         return issue
+
+
+def request_code_owners(world: World, repo: Repo, issue: Issue, author: Account) -> None:
+    """What GitHub does when a ready pull request opens: ask the changed files' code owners."""
+    pull = _open_pull(issue)
+    store = repo.objects
+    rules = codeowners.rules_at(store, store.commit(pull.base_sha).tree)
+    if not rules:
+        return
+    merge_base = pull.base_sha
+    if not store.is_ancestor(pull.base_sha, pull.head_sha):
+        merge_base = store.merge_base(pull.base_sha, pull.head_sha) or pull.base_sha
+    before = store.flatten(store.commit(merge_base).tree)
+    after = store.flatten(store.commit(pull.head_sha).tree)
+    changed = sorted(
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    )
+    logins = [
+        login
+        for login in codeowners.user_owners(rules, changed)
+        if login.lower() != author.login.lower()
+        and world.state.accounts.get(login.lower()) is not None
+        and world.state.permission(repo, login) in codeowners.WRITE_LEVELS
+    ]
+    if logins:
+        request_reviewers(world, repo, issue, logins, author)
 
 
 def change_base(world: World, repo: Repo, issue: Issue, base: str, sender: Account) -> None:

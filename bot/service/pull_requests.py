@@ -56,6 +56,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 OpenPull = PullRequest | PullRequestSimple
+PR_CREATIONS = 6
+"""Content-creating requests of one PR at most: tree, commit, branch, PR, labels, reviewers."""
 
 
 @dataclass(frozen=True)
@@ -149,12 +151,24 @@ def create_pull(ops: GitHubOps, proposal: Proposal, body: str) -> OpenPull:
 
 
 def finish_pull(ops: GitHubOps, proposal: Proposal, pull: OpenPull) -> tuple[str, ...]:
-    """Labels and reviewers (both idempotent on GitHub); returns who was asked to review."""
+    """Labels and reviewers (both idempotent on GitHub); returns who was asked to review.
+
+    GitHub itself asks the code owners of a ready PR's files when it opens it, and
+    says so in its answer; only the owners that answer does not list (a catalog's
+    owners, or ones GitHub left out) are requested here.
+    """
     owner, _ = split_repo(proposal.repo)
     ops.add_labels(proposal.repo, pull.number, pr_labels(proposal.spec))
     reviewers = reviewers_for(proposal.snapshot.files, proposal.plan.changes, org=owner)
     teams = reviewers.team_slugs(owner)
-    ops.request_reviewers(proposal.repo, pull.number, reviewers.users, teams)
+    asked_users = {user.login.lower() for user in pull.requested_reviewers or []}
+    asked_teams = {team.slug.lower() for team in pull.requested_teams or []}
+    ops.request_reviewers(
+        proposal.repo,
+        pull.number,
+        [user for user in reviewers.users if user.lower() not in asked_users],
+        [slug for slug in teams if slug.lower() not in asked_teams],
+    )
     return (*reviewers.users, *(f"{owner}/{slug}" for slug in teams))
 
 
@@ -193,6 +207,8 @@ def _wanted(campaign: Campaign, target: Target) -> bool:
 
 
 def _open(services: AppServices, session: Session, campaign: Campaign, target: Target) -> None:
+    # With the budget spent, go back to the queue before reading anything, not halfway through.
+    services.github.pacer(campaign.installation_id).check_room(PR_CREATIONS)
     spec = spec_of(campaign)
     ops = services.ops(session, campaign.installation_id)
     issue = IssueRef(campaign.repo, campaign.issue_number)

@@ -49,6 +49,24 @@ def test_start_opens_one_labelled_reviewed_pull_request_per_repository(world: Wo
     assert "3 guardrails to resolve by hand; no reviewer" in dashboard  # acme-royalties
 
 
+def test_code_owners_github_asked_already_are_not_asked_again(world: World) -> None:
+    number = world.open_campaign()
+
+    world.command(number, "/migrate start")
+
+    asked = [
+        r.path.split("/")[3]
+        for r in world.sandbox.requests.records()
+        if r.method == "POST" and r.path.endswith("/requested_reviewers")
+    ]
+    # CODEOWNERS names the owners of bq-jobs and dbt-analytics, whom GitHub asks itself when
+    # the PR opens; the scio pipelines' owner comes from the catalog, which GitHub does not read.
+    assert asked == ["acme-scio-pipelines"]
+    assert {p.repo: p.reviewers for p in world.pulls()}["acme/acme-scio-pipelines"] == (
+        "chen-pipelines",
+    )
+
+
 def test_start_again_and_repeated_deliveries_open_nothing_more(world: World) -> None:
     number = world.open_campaign()
     world.command(number, "/migrate start")

@@ -128,3 +128,26 @@ def test_a_creation_counts_from_its_answer_so_it_never_leaves_the_window_before_
     with paced.mutation(content=True):
         pass
     assert clock.sleeps == [60.0]
+
+
+def test_room_for_several_creations_is_refused_before_any_is_sent() -> None:
+    clock = FakeClock()
+    paced = pacer(clock, interval=0.0, per_minute=100, per_hour=5)
+    for _ in range(2):
+        with paced.mutation(content=True):
+            clock.now += 10
+    paced.check_room(3)  # 2 + 3 fit the hour
+    with pytest.raises(RescheduleJob) as raised:
+        paced.check_room(4)
+    # The fourth of four would be the sixth this hour: it waits for the first (t=1010) to age out.
+    assert raised.value.after_seconds == 3590.0
+    assert clock.sleeps == []
+
+
+def test_room_waits_shorter_than_the_blocking_limit_are_left_to_the_turns() -> None:
+    clock = FakeClock()
+    paced = pacer(clock, interval=0.0, per_minute=2, per_hour=100)
+    with paced.mutation(content=True):
+        pass
+    paced.check_room(3)  # the third waits a minute, within the 90 s a worker sleeps through
+    assert clock.sleeps == []

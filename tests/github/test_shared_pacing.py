@@ -144,3 +144,14 @@ def test_threads_on_two_machines_never_overlap_and_keep_the_gap(client: Redis, s
 
 def test_the_clock_is_redis_s_own(client: Redis) -> None:
     assert abs(redis_clock(client)() - time.time()) < 5
+
+
+def test_room_counts_every_machine_s_creations(client: Redis, scope: str) -> None:
+    clock = FakeClock()
+    first, second = machines(client, scope, clock, interval=0.0, per_minute=100, per_hour=3)
+    with first.mutation(content=True):
+        clock.now += 10
+    second.check_room(2)
+    with pytest.raises(RescheduleJob) as raised:
+        second.check_room(3)
+    assert raised.value.after_seconds == 3600.0

@@ -149,3 +149,50 @@ def test_deleting_the_head_branch_closes_its_pull_request(world: SandboxEnv) -> 
     gh.rest.git.delete_ref("acme", "jobs", "heads/fix")
     assert world.sandbox.issue("acme/jobs", number).state == "closed"
     assert gh.rest.pulls.list("acme", "jobs", head="acme:fix").parsed_data == []
+
+
+CODEOWNERS = "* @bob\n/sql/ @alice @carol\n/README.md\n"
+
+
+@pytest.mark.parametrize(
+    ("changed", "draft", "requested"),
+    [
+        # The last matching pattern wins, and carol has no access to the repository.
+        ({"sql/daily.sql": "SELECT 2\n"}, False, ["alice"]),
+        ({"sql/daily.sql": "SELECT 2\n"}, True, []),
+        ({"docs/x.md": "x\n"}, False, ["bob"]),
+        # A pattern without owners un-owns the file.
+        ({"README.md": "# changed\n"}, False, []),
+    ],
+)
+def test_opening_a_ready_pull_request_asks_the_code_owners_of_its_files(
+    world: SandboxEnv, changed: dict[str, str], draft: bool, requested: list[str]
+) -> None:
+    sandbox = world.sandbox
+    sandbox.create_user("carol")
+    sandbox.set_permission("acme/jobs", "bob", "write")
+    sandbox.push("acme/jobs", "main", {".github/CODEOWNERS": CODEOWNERS}, author="alice")
+    sandbox.push("acme/jobs", "fix", changed, author="alice")
+    gh = world.client()
+    pull = gh.rest.pulls.create(
+        "acme", "jobs", title="Fix", head="fix", base="main", draft=draft
+    ).parsed_data
+    assert [user.login for user in pull.requested_reviewers or []] == requested
+
+
+def test_the_author_of_a_pull_request_is_not_asked_to_review_it(world: SandboxEnv) -> None:
+    sandbox = world.sandbox
+    sandbox.push("acme/jobs", "main", {"CODEOWNERS": "* @alice\n"}, author="alice")
+    sandbox.push("acme/jobs", "fix", {"sql/daily.sql": "SELECT 2\n"}, author="alice")
+    number = sandbox.open_pr("acme/jobs", "alice", "fix", "Fix")
+    gh = world.client()
+    pull = gh.rest.pulls.get("acme", "jobs", number).parsed_data
+    assert pull.requested_reviewers == []
+
+
+def test_code_owners_come_from_the_base_branch(world: SandboxEnv) -> None:
+    world.sandbox.set_permission("acme/jobs", "bob", "write")
+    world.sandbox.push("acme/jobs", "fix", {"CODEOWNERS": "* @bob\n"}, author="alice")
+    gh = world.client()
+    pull = gh.rest.pulls.create("acme", "jobs", title="Fix", head="fix", base="main").parsed_data
+    assert pull.requested_reviewers == []
