@@ -51,6 +51,7 @@ from bot.campaigns.states import PrStatus
 from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
+from bot.engine.planner import plan_repository
 from bot.github.commits import BranchMovedError, commit_changes
 from bot.github.content import RepoSnapshot
 from bot.rendering import render
@@ -65,11 +66,20 @@ from bot.service.agent.requests import (
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.github_ops import GitHubOps, split_repo
+from bot.service.locking import repo_lock
 from bot.service.pr_commands import godwit_head
 from bot.service.pr_ops import PullRequestOps
+from bot.service.snapshots import snapshot_at
 from bot.store.agent_tasks import attempts_on, record_task, task_exists, task_starts
 from bot.store.audit import add_audit_entry
-from bot.store.campaigns import campaign_by_pk, facts_of, record_events, spec_of, target_by_pr
+from bot.store.campaigns import (
+    campaign_by_pk,
+    facts_of,
+    get_target,
+    record_events,
+    spec_of,
+    target_by_pr,
+)
 from bot.store.models import Campaign, Target
 
 logger = logging.getLogger(__name__)
@@ -84,6 +94,25 @@ def remaining_guardrails(text: str) -> int:
     return sum(
         1 for line in text.splitlines() if any(s.is_guardrail(line) for s in _COMMENT_SYNTAXES)
     )
+
+
+def migrate_guarded_job(services: AppServices, campaign_pk: int, repo: str) -> None:
+    """The owed job after a PR opened: plan its base again and hand the guarded files on.
+
+    The plan is rebuilt from the snapshot the PR was built on (kept, so nothing
+    is read again), which gives the same files the PR's first commit holds; a
+    run that already happened for the branch's head is recorded and not repeated.
+    """
+    with services.lock(repo_lock(repo)), services.sessions() as session:
+        campaign = campaign_by_pk(session, campaign_pk)
+        target = None if campaign is None else get_target(session, campaign, repo)
+        if campaign is None or target is None or target.base_sha is None:
+            return
+        gh = services.github.installation_client(campaign.installation_id)
+        snapshot = snapshot_at(session, gh, repo, target.base_sha)
+        plan = plan_repository(spec_of(campaign), snapshot.files)
+        after_pr_opened(services, session, campaign, target, plan, snapshot)
+        session.commit()
 
 
 def after_pr_opened(

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.jobs.durable import DurableJobs
-from bot.service import dashboard, discovery, nudges, pull_requests, residual, snapshots
+from bot.service import (
+    agent_tasks,
+    dashboard,
+    discovery,
+    nudges,
+    pull_requests,
+    residual,
+    snapshots,
+)
 
 if TYPE_CHECKING:
     from bot.service.context import AppServices
@@ -26,6 +34,7 @@ DISCOVER = "campaign_discover"
 OPEN_PULL_REQUEST = "campaign_open_pull_request"
 REFRESH_DASHBOARD = "campaign_refresh_dashboard"
 RESCAN_REPOSITORY = "campaign_rescan_repository"
+MIGRATE_GUARDED = "campaign_agent_migrate_guarded"
 
 
 class CampaignJobs:
@@ -46,11 +55,15 @@ class CampaignJobs:
         def rescan_repository(campaign_pk: int, repo: str, *, final_attempt: bool) -> None:
             residual.rescan_repository(services, campaign_pk, repo)
 
+        def migrate_guarded(campaign_pk: int, repo: str, *, final_attempt: bool) -> None:
+            agent_tasks.migrate_guarded_job(services, campaign_pk, repo)
+
         self._durable: DurableJobs = services.durable
         self._durable.define(DISCOVER, discover)
         self._durable.define(OPEN_PULL_REQUEST, open_pull_request)
         self._durable.define(REFRESH_DASHBOARD, refresh_dashboard)
         self._durable.define(RESCAN_REPOSITORY, rescan_repository)
+        self._durable.define(MIGRATE_GUARDED, migrate_guarded)
         nudges.register_nudges(services)
         snapshots.register_snapshot_pruning(services)
 
@@ -72,6 +85,12 @@ class CampaignJobs:
         self, campaign_pk: int, repo: str, *, session: Session | None = None
     ) -> None:
         self._queue(RESCAN_REPOSITORY, campaign_pk, repo, session=session)
+
+    def migrate_guarded(
+        self, campaign_pk: int, repo: str, *, session: Session | None = None
+    ) -> None:
+        """The agent's run over a new PR's guarded files (``bot.service.agent_tasks``)."""
+        self._queue(MIGRATE_GUARDED, campaign_pk, repo, session=session)
 
     def refresh_dashboard(
         self, campaign_pk: int, *, delay: float, session: Session | None = None

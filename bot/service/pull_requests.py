@@ -19,6 +19,7 @@ from githubkit.exception import RequestFailed
 from githubkit_schemas.latest.models import PullRequest, PullRequestSimple
 from sqlalchemy.orm import Session
 
+from bot.agent import agent_enabled
 from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.events import Failed, Planned, PrOpened, ReviewRequested
 from bot.campaigns.lifecycle import CampaignState
@@ -39,7 +40,6 @@ from bot.github.client import AnyGitHub
 from bot.github.commits import BranchMovedError, commit_changes
 from bot.github.content import RepoSnapshot
 from bot.github.retry import RescheduleJob
-from bot.service.agent_tasks import after_pr_opened
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.discovery import all_guardrails, guardrail_count
 from bot.service.github_ops import GitHubOps, split_repo
@@ -244,7 +244,9 @@ def _open(services: AppServices, session: Session, campaign: Campaign, target: T
     target.needs_human = all_guardrails(proposal.plan)
     target.last_error = None
     request_dashboard_refresh(services, session, campaign)
-    after_pr_opened(services, session, campaign, target, proposal.plan, proposal.snapshot)
+    if spec.agent.migrate_guardrails and agent_enabled(services.agent):
+        # Owed with the PR's record, so a worker dying while the model works costs a rerun.
+        services.jobs.migrate_guarded(campaign.id, target.repo, session=session)
 
 
 def _create(
