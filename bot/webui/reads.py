@@ -6,7 +6,6 @@ dashboard, so the two never disagree about a repository's state or the campaign'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,11 +16,13 @@ from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.board import BoardRow, board_row
 from bot.campaigns.burndown import Day, burndown
 from bot.campaigns.dashboard import AgentUsage, Progress, progress_of, view_of
+from bot.campaigns.residual import Readiness
 from bot.campaigns.states import Target as TargetFacts
 from bot.service.agent.usage import agent_usage_of
 from bot.store.audit import campaign_audit_entries
 from bot.store.campaigns import facts_of, get_campaign, list_targets, spec_of
-from bot.store.models import AuditEntry, Campaign, Installation, Target
+from bot.store.models import AuditEntry, Campaign, Installation
+from bot.store.residual import campaign_readiness
 
 AUDIT_SHOWN = 200
 """The newest entries shown on a campaign page; the page says when there are more."""
@@ -70,17 +71,6 @@ def _title(campaign: Campaign) -> str:
 
 
 @dataclass(frozen=True)
-class Residual:
-    """Where old-table references remain by design: guardrails, or files a person must write."""
-
-    repo: str
-    guardrails: int
-    needs_human: bool
-    pr_url: str | None
-    pr_number: int | None
-
-
-@dataclass(frozen=True)
 class CampaignPage:
     campaign: Campaign
     spec: CampaignSpec
@@ -88,18 +78,11 @@ class CampaignPage:
     progress: Progress
     usage: AgentUsage | None
     usage_by_repo: tuple[tuple[str, AgentUsage], ...]
-    residual: tuple[Residual, ...]
+    readiness: Readiness
+    """What the default branches still read of the old tables (``bot.campaigns.residual``)."""
     audit: tuple[AuditEntry, ...]
     audit_more: bool
     days: tuple[Day, ...]
-
-
-def _residual(targets: Sequence[Target]) -> tuple[Residual, ...]:
-    return tuple(
-        Residual(t.repo, t.guardrails, t.needs_human, t.pr_url, t.pr_number)
-        for t in targets
-        if t.guardrails or t.needs_human
-    )
 
 
 def campaign_page(
@@ -109,9 +92,15 @@ def campaign_page(
     if campaign is None:
         return None
     targets = list_targets(session, campaign)
+    readiness = campaign_readiness(session, campaign, targets)
     facts: list[TargetFacts] = [facts_of(t) for t in targets]
     views = [
-        view_of(f, guardrails=t.guardrails, usage=agent_usage_of(t))
+        view_of(
+            f,
+            guardrails=t.guardrails,
+            usage=agent_usage_of(t),
+            residual=len(readiness.open_in(t.repo)),
+        )
         for f, t in zip(facts, targets, strict=True)
     ]
     rows = tuple(
@@ -134,7 +123,7 @@ def campaign_page(
         progress=progress_of(views),
         usage=sum((u for _, u in spent), AgentUsage()) if spent else None,
         usage_by_repo=tuple(spent),
-        residual=_residual(targets),
+        readiness=readiness,
         audit=tuple(audit[:AUDIT_SHOWN]),
         audit_more=len(audit) > AUDIT_SHOWN,
         days=tuple(burndown(facts, start=campaign.created_at.date(), today=now.date())),

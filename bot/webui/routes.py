@@ -137,6 +137,7 @@ def dashboard_router(config: DashboardConfig) -> APIRouter:
             "found": found,
             "spec": found.spec,
             "issue_url": issue.url(config.oauth.web_base),
+            "github_base": config.oauth.web_base,
             "page_url": campaign_page_url(PREFIX, issue.repo, issue.number),
             "rows": select_rows(found.rows, query),
             "query": query,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import jinja2
 import pytest
 
 from tests.webui.conftest import OWNER, Live, signed_in
@@ -67,3 +68,29 @@ def test_the_issue_dashboard_links_to_the_page(live: Live, client: httpx.Client)
     body = live.sandbox.issue(live.org.host, live.issue).body or ""
     assert f"]({live.campaign_url})" in body
     assert client.get(live.campaign_url).status_code == 200
+
+
+def test_residual_references_say_whether_the_old_tables_can_go(
+    live: Live, client: httpx.Client
+) -> None:
+    page = client.get(live.campaign_url).text
+    assert "<strong>Safe to retire: no.</strong>" in page
+    github = live.stack.github.url
+    # Each reader links to its line at the commit it was read at, in the sandbox's pages.
+    link = re.search(
+        rf'<a href="({re.escape(github)}/acme/acme-bq-jobs/blob/[0-9a-f]{{40}}/'
+        r'jobs/premium_share/query.sql#L\d+)">',
+        page,
+    )
+    assert link is not None
+    assert httpx.get(link.group(1)).status_code == 200
+    assert "is_premium has no equivalent" in page
+
+
+def test_every_problem_has_words_on_the_web_pages() -> None:
+    from bot.campaigns.dashboard import Problem
+    from bot.rendering import templates_dir
+
+    labels = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()))
+    words = labels.get_template("web/_labels.html.j2").module.PROBLEM  # type: ignore[attr-defined]
+    assert set(words) == {problem.value for problem in Problem}
