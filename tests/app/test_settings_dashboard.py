@@ -11,6 +11,7 @@ BASE = {
     "app_id": 1,
     "private_key": SecretStr("-----BEGIN KEY-----"),
     "webhook_secret": "whsec-1a2b",
+    "marker_key": "marker-key-0123456789abcdef0123456789abcdef",
 }
 
 
