@@ -17,8 +17,9 @@ from bot.campaigns.links import blob_url
 from bot.campaigns.pr import protected_files
 from bot.campaigns.residual import Readiness
 from bot.campaigns.states import RepoState
+from bot.engine.edits import PlacedGuardrail
 from bot.engine.model import Framework
-from bot.engine.plan import RepoPlan
+from bot.engine.plan import FilePlan, RepoPlan
 from bot.engine.report import parity_totals
 from bot.rendering import render
 
@@ -90,7 +91,7 @@ def render_plan(
                     "path": f.path,
                     "line": g.statement_line,
                     "reason": g.reason,
-                    "url": blob_url(web_base, p.repo, p.ref, f.path, g.statement_line),
+                    "url": blob_url(web_base, p.repo, p.ref, f.path, _original_line(f, g)),
                 }
                 for f, g in p.plan.guardrails
             ],
@@ -120,6 +121,16 @@ def render_plan(
         unreadable=sorted(unreadable, key=lambda u: u.repo.lower()),
         parity=parity_totals(campaign.verify.parity, [p.plan for p in planned]),
     )
+
+
+def _original_line(file: FilePlan, guardrail: PlacedGuardrail) -> int | None:
+    """The guarded statement's line at the planned commit, or none for text the PR adds.
+
+    A guardrail on a new dbt sources entry guards lines that only exist on the
+    PR's branch; a link to the planned commit then names the file, not a line.
+    """
+    lines = file.original.count("\n") + (not file.original.endswith("\n"))
+    return guardrail.statement_line if guardrail.statement_line <= lines else None
 
 
 def render_summary(
