@@ -71,8 +71,13 @@ class Adapter:
 
 def by_suffix(*suffixes: str) -> Claims:
     def claims(paths: Sequence[str], snapshot: Mapping[str, str]) -> list[str]:
-        # Plain string work: this runs for every path of every repository.
-        return [p for p in paths if posixpath.splitext(p)[1].lower() in suffixes]
+        # Plain string work: this runs for every path of every repository. The suffix
+        # must follow a name (``jobs/.sql`` has none), as ``posixpath.splitext`` says.
+        return [
+            p
+            for p in paths
+            if p[-8:].lower().endswith(suffixes) and posixpath.splitext(p)[1].lower() in suffixes
+        ]
 
     return claims
 

@@ -10,6 +10,7 @@ same way before reading it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from bot.engine.model import Action, FileRewrite, Framework
@@ -103,6 +104,7 @@ _SBT_PROJECT_SUFFIXES = (".scala", ".sbt", ".properties")
 _SOURCE_ROOT = "src"
 
 
+@lru_cache(maxsize=65536)  # paths repeat across plans; the bound keeps a worker small
 def protected_reason(path: str) -> str | None:
     """Why no writer may change ``path``, or None; a plain phrase people read in plans and PRs.
 
