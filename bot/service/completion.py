@@ -38,7 +38,7 @@ def complete_if_done(services: AppServices, session: Session, campaign: Campaign
     except TransitionError:
         return False  # not started, or already finished
     campaign.state = state.value
-    views = target_views(session, campaign, readiness)
+    views = target_views(targets, readiness)
     summary = render_summary(
         spec_of(campaign),
         state,

@@ -7,6 +7,7 @@ moment before reading the store, so a burst of webhooks costs one edit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from bot.store.campaigns import (
     mark_dashboard_due,
     spec_of,
 )
-from bot.store.models import Campaign
+from bot.store.models import Campaign, Target
 from bot.store.residual import campaign_readiness
 
 if TYPE_CHECKING:
@@ -38,29 +39,26 @@ def request_dashboard_refresh(services: AppServices, session: Session, campaign:
         )
 
 
-def target_views(
-    session: Session, campaign: Campaign, readiness: Readiness | None = None
-) -> list[TargetView]:
-    """One row per target; ``readiness`` (computed when absent) gives each its open residual."""
-    targets = list_targets(session, campaign)
-    verdict = readiness or campaign_readiness(session, campaign, targets)
+def target_views(targets: Sequence[Target], readiness: Readiness) -> list[TargetView]:
+    """One row per target, with its open residual references from ``readiness``."""
     return [
         view_of(
             facts_of(target),
             guardrails=target.guardrails,
             usage=agent_usage_of(target),
-            residual=len(verdict.open_in(target.repo)),
+            residual=len(readiness.open_in(target.repo)),
         )
         for target in targets
     ]
 
 
 def render_campaign_dashboard(services: AppServices, session: Session, campaign: Campaign) -> str:
-    readiness = campaign_readiness(session, campaign)
+    targets = list_targets(session, campaign)
+    readiness = campaign_readiness(session, campaign, targets)
     return render_dashboard(
         spec_of(campaign),
         CampaignState(campaign.state),
-        target_views(session, campaign, readiness),
+        target_views(targets, readiness),
         now=services.now(),
         stale_days=services.stale_days,
         readiness=readiness,

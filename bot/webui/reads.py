@@ -18,7 +18,7 @@ from bot.campaigns.burndown import Day, burndown
 from bot.campaigns.dashboard import AgentUsage, Progress, progress_of, view_of
 from bot.campaigns.residual import Readiness
 from bot.campaigns.states import Target as TargetFacts
-from bot.service.agent.usage import agent_usage_of
+from bot.service.dashboard import target_views
 from bot.store.audit import campaign_audit_entries
 from bot.store.campaigns import facts_of, get_campaign, list_targets, spec_of
 from bot.store.models import AuditEntry, Campaign, Installation
@@ -94,15 +94,7 @@ def campaign_page(
     targets = list_targets(session, campaign)
     readiness = campaign_readiness(session, campaign, targets)
     facts: list[TargetFacts] = [facts_of(t) for t in targets]
-    views = [
-        view_of(
-            f,
-            guardrails=t.guardrails,
-            usage=agent_usage_of(t),
-            residual=len(readiness.open_in(t.repo)),
-        )
-        for f, t in zip(facts, targets, strict=True)
-    ]
+    views = target_views(targets, readiness)
     rows = tuple(
         board_row(v, f, now=now, stale_days=stale_days) for v, f in zip(views, facts, strict=True)
     )
