@@ -636,6 +636,58 @@ CASES = [
             """),
         },
     ),
+    Case(
+        "Beam Java: a legacy query of another project's table of the same name is no reference",
+        {
+            "src/main/java/acme/Snippets.java": code("""
+                package acme;
+
+                public class Snippets {
+                  static void read(Pipeline p) {
+                    p.apply(
+                        BigQueryIO.read(elem -> (Double) elem.getRecord().get("ms_played"))
+                            .fromQuery("SELECT ms_played FROM [other-proj:music.plays_v1]"));
+                    p.apply(
+                        BigQueryIO.read(elem -> (Double) elem.getRecord().get("ms_played"))
+                            .fromQuery("SELECT ms_played FROM [music_eu.plays_v1]"));
+                  }
+                }
+            """),
+        },
+        {},
+        actions={"src/main/java/acme/Snippets.java": Action.UNTOUCHED},
+    ),
+    Case(
+        "Beam Java: a legacy query naming the old table without its project is a guardrail",
+        {
+            "src/main/java/acme/Snippets.java": code("""
+                package acme;
+
+                public class Snippets {
+                  static void read(Pipeline p) {
+                    p.apply(
+                        BigQueryIO.read(elem -> (Double) elem.getRecord().get("ms_played"))
+                            .fromQuery("SELECT ms_played FROM [music.plays_v1]"));
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/java/acme/Snippets.java": code(f"""
+                package acme;
+
+                public class Snippets {{
+                  static void read(Pipeline p) {{
+                    p.apply(
+                        {godwit(f"legacy SQL reads {OLD}; move the query to standard SQL by hand")}
+                        BigQueryIO.read(elem -> (Double) elem.getRecord().get("ms_played"))
+                            .fromQuery("SELECT ms_played FROM [music.plays_v1]"));
+                  }}
+                }}
+            """),
+        },
+        actions={"src/main/java/acme/Snippets.java": Action.GUARDRAIL},
+    ),
 ]
 
 

@@ -3,7 +3,8 @@
 ``BigQueryIO``'s ``fromQuery`` runs legacy SQL unless the read says
 ``usingStandardSql()``; the SQL core reads standard SQL only, so a rewrite of
 such a query could change what it means. A query there that names an old table
-is a guardrail.
+is a guardrail; one naming another project's or dataset's table of the same
+name is no reference at all (names are compared part by part).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.campaign import Campaign
 from bot.engine.jvm.values import Source
 from bot.engine.model import FileRewrite, GuardrailSite, Reference, ReferenceKind
 from bot.engine.prefilter import needle_pattern
+from bot.engine.scala.tables import legacy_mentions
 
 
 def legacy_queries(
@@ -44,9 +46,8 @@ def legacy_queries(
                 start, end = found_literal.content_start, found_literal.content_end
                 if needles.search(file.text, start, end) is None:
                     continue
-                mapping = next(
-                    (m for m in campaign.tables if m.old_name.table in file.text[start:end]), None
-                )
+                query = file.text[start:end]
+                mapping = next((m for m in campaign.tables if legacy_mentions(query, m)), None)
                 if mapping is None:
                     continue
                 rewrite, handled = found.setdefault(path, (FileRewrite(), set()))
