@@ -94,6 +94,11 @@ class FileOut(BaseModel):
         default_factory=list,
         description="One entry per verified rewritten statement (empty when parity is off).",
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What moved (a sources entry's description and tests) or why a reference "
+        "stays as it is, one sentence each.",
+    )
 
 
 class Summary(BaseModel):
@@ -256,6 +261,7 @@ def _file_out(plan: FilePlan) -> FileOut:
         verification=[IssueOut(line=i.line, message=i.issue.message) for i in plan.verification],
         protected=plan.protected,
         parity=[parity_out(p) for p in plan.parity],
+        notes=list(plan.notes),
     )
 
 

@@ -201,3 +201,17 @@ def test_a_var_model_counts_its_reference_and_the_entry(campaign: Campaign) -> N
     assert len(model.guardrails) == 1
     entry = result.files["models/src_music.yml"].references
     assert [r.kind for r in entry] == [ReferenceKind.SOURCE_ENTRY]
+
+
+def test_an_entry_kept_for_its_readers_says_who_still_reads_it(campaign: Campaign) -> None:
+    files = {
+        "dbt_project.yml": PROJECT,
+        "models/src_music.yml": SOURCES,
+        "models/stg_music__plays.sql": VAR_MODEL,
+    }
+    sources = rewrite_dbt_project("", files, campaign).files["models/src_music.yml"]
+    assert not sources.edits
+    assert sources.notes == [
+        "source('music', 'plays_v1') keeps its entry for legacy-proj.music.plays_v1: "
+        "still read by dbt_project.yml, models/stg_music__plays.sql"
+    ]

@@ -97,15 +97,20 @@ def rewrite_dbt_project(
             models[path] = model
             result.files[path] = model.rewrite
     migrated = {e for m in models.values() for e in m.migrated}
-    still_used = {e for m in models.values() for e in m.still_used}
-    still_used |= _called_elsewhere(project, files, set(models), catalog)
-    still_used |= {e for e in catalog.tables if e.path in frozen}
+    readers: dict[SourceTable, set[str]] = {}
+    for model_path, model in models.items():
+        for entry in model.still_used:
+            readers.setdefault(entry, set()).add(model_path)
+    for entry, paths in _called_elsewhere(project, files, set(models), catalog).items():
+        readers.setdefault(entry, set()).update(paths)
+    still_used = set(readers) | {e for e in catalog.tables if e.path in frozen}
     notes: dict[str, list[str]] = {}
     plan = _plan_sources(campaign, catalog, placer, migrated, still_used, files, notes)
     for path, edit in plan.items():
         rewrite = _rewrite_sources_file(path, files[path], edit, catalog, campaign)
         if rewrite.edits:
             rewrite.notes.extend(notes.get(path, []))
+        rewrite.notes.extend(_kept_entries(path, campaign, catalog, readers))
         if path in frozen and rewrite.references:
             message = f"{frozen[path]}: its entries stay as they are"
             rewrite.verification.append(VerificationIssue(0, message))
@@ -131,18 +136,45 @@ def _frozen(
 
 def _called_elsewhere(
     project: DbtProject, files: Mapping[str, str], rewritten: set[str], catalog: SourceCatalog
-) -> set[SourceTable]:
-    """Entries still called from files the model rewrite did not handle (tests, YAML, Python)."""
+) -> dict[SourceTable, set[str]]:
+    """Entries still called from files the model rewrite did not handle, with those files."""
     nested = nested_roots(project.root, files)
-    used: set[SourceTable] = set()
+    used: dict[SourceTable, set[str]] = {}
     for path, text in files.items():
         if path in rewritten or not project.owns(path, [project.root], nested):
             continue
         for call in source_calls(text):
             entry = catalog.lookup(call.source, call.table)
             if entry is not None:
-                used.add(entry)
+                used.setdefault(entry, set()).add(path)
     return used
+
+
+MAX_READERS_NAMED = 5
+
+
+def _kept_entries(
+    path: str, campaign: Campaign, catalog: SourceCatalog, readers: Mapping[SourceTable, set[str]]
+) -> list[str]:
+    """Why an old entry of this file stays: the files that still read it, for the plan's reader.
+
+    Without this a sources file shows a reference and no change, which reads as
+    a miss; the entry stays on purpose until its last reader has moved.
+    """
+    kept: list[str] = []
+    for mapping in campaign.tables:
+        for entry in catalog.resolving_to(mapping.old_name):
+            if entry.path != path or entry not in readers:
+                continue
+            users = sorted(readers[entry])
+            named = ", ".join(users[:MAX_READERS_NAMED])
+            more = len(users) - MAX_READERS_NAMED
+            named += f" and {more} more" if more > 0 else ""
+            kept.append(
+                f"source('{entry.source}', '{entry.table}') keeps its entry for {mapping.old}: "
+                f"still read by {named}"
+            )
+    return kept
 
 
 def _plan_sources(
