@@ -154,7 +154,9 @@ def estimate_plan(
         if framework not in prefixes:
             prefixes[framework] = counter.count(prefix, _STAND_IN)
         task = migrate_task_text({file.path: snapshot[file.path]})
-        first = counter.count(prefix, [{"role": "user", "content": [{"type": "text", "text": task}]}])
+        first = counter.count(
+            prefix, [{"role": "user", "content": [{"type": "text", "text": task}]}]
+        )
         usage += _file_usage(first, prefixes[framework], shared, minimum, turns, output_per_turn)
     return UsageEstimate(
         files=len(guarded),

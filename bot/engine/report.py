@@ -18,6 +18,7 @@ from bot.parity.outcome import Table, Verdict
 
 if TYPE_CHECKING:
     from bot.agent import AgentSettings, UsageEstimate
+    from bot.agent.estimate import TokenCounter
 
 SCHEMA_VERSION = 1
 
@@ -293,14 +294,23 @@ def _agent_out(model: str, estimate: UsageEstimate) -> AgentEstimateOut:
 
 
 def agent_estimates(
-    campaign: Campaign, plans: Sequence[tuple[str, RepoPlan]], settings: AgentSettings | None
+    campaign: Campaign,
+    plans: Sequence[tuple[str, RepoPlan]],
+    settings: AgentSettings | None,
+    counter: TokenCounter | None = None,
 ) -> tuple[dict[str, AgentEstimateOut], AgentEstimateOut]:
-    """Per repository and in total; the agent's stack loads only for campaigns that use it."""
+    """Per repository and in total; the agent's stack loads only for campaigns that use it.
+
+    Without ``counter`` tokens are estimated from sizes: ``godwit plan`` holds no
+    API key, so it never calls the API.
+    """
     from bot.agent import AgentSettings, TokenUsage, UsageEstimate, cost, estimate_plan
     from bot.agent.caching import known_minimum, min_cacheable_tokens
 
     chosen = settings or AgentSettings()
-    estimates = {name: estimate_plan(campaign, plan, chosen) for name, plan in plans}
+    estimates = {
+        name: estimate_plan(campaign, plan, chosen, counter=counter) for name, plan in plans
+    }
     usage = sum((e.usage for e in estimates.values()), TokenUsage())
     files = sum(e.files for e in estimates.values())
     parts = list(estimates.values())

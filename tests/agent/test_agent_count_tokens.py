@@ -89,7 +89,7 @@ def test_count_refuses_what_the_api_refuses() -> None:
 )
 def test_fake_caches_from_each_models_minimum(model: str, minimum: int) -> None:
     """A prefix just under the model's minimum is not cached; one just over it is."""
-    assert UNKNOWN_MODEL_MIN_CACHEABLE_TOKENS == max(MIN_CACHEABLE_TOKENS.values())
+    assert max(MIN_CACHEABLE_TOKENS.values()) == UNKNOWN_MODEL_MIN_CACHEABLE_TOKENS
     with serve_anthropic(ScriptedModel(api_key=API_KEY)) as server:
         server.model.responder = lambda _request: Reply.of(text("ok"))
         client = client_for(server)

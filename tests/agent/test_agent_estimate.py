@@ -1,4 +1,4 @@
-"""The agent's estimate: counted by ``count_tokens`` when it can be, cached by each model's minimum."""
+"""The estimate: counted by ``count_tokens`` if it can be, cached by each model's minimum."""
 
 from __future__ import annotations
 
@@ -88,7 +88,8 @@ def test_prefix_is_shared_only_when_the_model_caches_it(
     assert sonnet.files == opus.files == 2
     assert sonnet.counted_by == opus.counted_by == "estimated"
     assert 1024 < sonnet.prefix_tokens == opus.prefix_tokens < 4096
-    assert sonnet.prefix_cached and not opus.prefix_cached
+    assert sonnet.prefix_cached
+    assert not opus.prefix_cached
     assert (sonnet.min_cacheable_tokens, opus.min_cacheable_tokens) == (1024, 4096)
     # Sonnet: the second file reads the prefix the first wrote; Opus caches nothing shared.
     assert sonnet.usage.cache_read_tokens == sonnet.prefix_tokens
