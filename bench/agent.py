@@ -1,40 +1,60 @@
-"""Agent benchmark: a 20-file typed-Scio campaign through the real SDK and the fake API.
+"""Agent benchmark: its checks, and its tokens and caching counted as the API counts them.
 
-The example Scio repository plus generated typed pipelines are planned by the
-engine; every file left with a typed-row guardrail becomes one ``migrate_files``
-task, answered by a scripted model that follows the mapping table (point the
-annotation at the new table, map each changed field, verify, finish), and that
-tries an out-of-scope edit of ``build.sbt`` in every fifth task. Token figures
-come from the usage the fake API computed from the requests actually sent, so
-the cache share measures the agent's real prompt prefixes.
+The checks: when ``bench/agent_catalogue.py`` is importable, its ``measure_checks()``
+feeds a catalogue of wrong or malicious edits and of correct migrations straight to
+the agent's tools and reports what was caught and what was accepted; its figures are
+merged into the result as they are. Without it, the result says the catalogue is
+missing and those figures are null: nothing here stands in for them.
+
+Tokens and caching: the example Scio repository plus generated typed pipelines are
+planned by the engine, and every file left with a typed-row guardrail becomes one
+``migrate_files`` task through the real SDK against the fake Messages API, once per
+model in ``--models`` (their minimum cacheable prefixes differ). The scripted model
+only drives that path (it follows the mapping table, and tries an out-of-scope edit
+in every fifth task so rejected turns cost what they cost); it is no measure of the
+agent's quality. Every request the agent sent is counted again through
+``count_tokens`` and must equal the input the fake billed for it, or the run says
+so. The fake counts four characters of JSON a token, so the token figures are
+estimated, and labelled so; the cache share depends only on the prefix bytes sent,
+the breakpoints and each model's minimum (``bot.agent.caching``).
 The last line is one JSON object.
 
-    uv run python bench/agent.py [--files 20]
+    uv run python bench/agent.py [--files 20] [--models claude-sonnet-4-6,claude-opus-4-6]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import anthropic
 from anthropic.types import Usage
 from pydantic import SecretStr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.agent import AgentSettings, MigrateTask, migrate_files
+from bot.agent.caching import known_minimum, min_cacheable_tokens
+from bot.agent.estimate import estimate_plan, token_counter
 from bot.agent.prompt import mapping_rows
 from bot.agent.usage import TokenUsage
 from bot.campaign import Campaign, load_campaign_file
+from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.sandbox.anthropic import RecordedRequest, Reply, ScriptedModel, serve_anthropic, tool_use
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plays-v2"
 REPO = EXAMPLE / "repos" / "acme-scio-pipelines"
 TYPED = "src/main/scala/com/acme/pipelines/ListeningMinutes.scala"
+CATALOGUE_KEYS = ("malicious", "malicious_caught_share", "correct", "correct_accepted_share")
+TOKEN_BASIS = "count_tokens on the fake Messages API: 4 characters of JSON a token (estimated)"
 _FENCED = re.compile(r'<untrusted_file path="([^"]+)">\n(.*?)</untrusted_file>', re.DOTALL)
 _VARIANT_FIELDS = (
     ("ms_played", "track_uri"),
@@ -61,7 +81,7 @@ def example_repo(files: int) -> dict[str, str]:
 
 
 class MappingFollower:
-    """A scripted model that migrates a typed pipeline by the campaign's rename rows."""
+    """Drives the token path: migrates a typed pipeline by the campaign's rename rows."""
 
     def __init__(self, campaign: Campaign) -> None:
         mapping = campaign.tables[0]
@@ -122,50 +142,158 @@ class MappingFollower:
         ]
 
 
+def load_catalogue() -> Callable[[], dict[str, Any]] | None:
+    """``measure_checks`` of the checks catalogue, or None when the module does not exist."""
+    for name in ("bench.agent_catalogue", "agent_catalogue"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name not in (name, "bench"):
+                raise  # the catalogue exists but something it imports does not
+            continue
+        measure: Callable[[], dict[str, Any]] = module.measure_checks
+        return measure
+    return None
+
+
+@dataclass(frozen=True)
+class TokenRun:
+    model: str
+    files: int
+    handled: int
+    usage: TokenUsage  # as the fake billed it
+    counted_input: int  # the same requests through count_tokens
+    count_mismatches: int
+    estimate_tokens_per_file: float
+    estimate_cache_read_share: float
+    estimate_counted_by: str
+    api_failures: int
+
+    @property
+    def tokens_per_file(self) -> float:
+        return (self.counted_input + self.usage.output_tokens) / max(self.files, 1)
+
+    @property
+    def cache_read_share(self) -> float:
+        return self.usage.cache_read_tokens / self.counted_input if self.counted_input else 0.0
+
+
+def _billed(request: RecordedRequest) -> TokenUsage:
+    assert request.response is not None
+    return TokenUsage.of_response(Usage.model_validate(request.response["usage"]))
+
+
+def _count(client: anthropic.Anthropic, body: dict[str, Any]) -> int:
+    """The request's input tokens through ``count_tokens``: its model, tools, system, messages."""
+    fields = {key: body[key] for key in ("tools", "system") if key in body}
+    counted = client.messages.count_tokens(model=body["model"], messages=body["messages"], **fields)
+    return counted.input_tokens
+
+
+def run_tokens(campaign: Campaign, repo: dict[str, str], plan: RepoPlan, model: str) -> TokenRun:
+    guarded = {f.path: f.new_text or f.original for f in plan.files if f.guardrails}
+    fake = ScriptedModel(responder=MappingFollower(campaign))
+    with serve_anthropic(fake) as server:
+        settings = AgentSettings(api_key=SecretStr(fake.api_key), base_url=server.url, model=model)
+        client = anthropic.Anthropic(api_key=fake.api_key, base_url=server.url, max_retries=0)
+        counter = token_counter(settings, client)
+        estimate = estimate_plan(campaign, plan, settings, counter=counter)
+        handled = 0
+        for path, text in sorted(guarded.items()):
+            outcome = migrate_files(MigrateTask(campaign, {path: text}, repo), settings)
+            handled += outcome.stop_reason == "finished"
+        answered = [r for r in fake.requests if r.status == 200]
+        usage = sum((_billed(r) for r in answered), TokenUsage())
+        counts = [_count(client, r.body) for r in answered]
+        mismatches = sum(
+            c != _billed(r).prompt_tokens for c, r in zip(counts, answered, strict=True)
+        )
+    total_estimate = estimate.usage.prompt_tokens + estimate.usage.output_tokens
+    return TokenRun(
+        model=model,
+        files=len(guarded),
+        handled=handled,
+        usage=usage,
+        counted_input=sum(counts),
+        count_mismatches=mismatches,
+        estimate_tokens_per_file=total_estimate / max(estimate.files, 1),
+        estimate_cache_read_share=estimate.usage.cache_read_share,
+        estimate_counted_by=estimate.counted_by,
+        api_failures=len(fake.failures),
+    )
+
+
+def _report(run: TokenRun) -> None:
+    minimum = min_cacheable_tokens(run.model)
+    assumed = "" if known_minimum(run.model) else " (not in the table: largest assumed)"
+    print(f"{run.model}: minimum cacheable prefix {minimum} tokens{assumed}")
+    print(f"  {run.handled}/{run.files} tasks finished in {run.usage.requests} requests")
+    print(f"  {run.tokens_per_file:.0f} tokens per file ({TOKEN_BASIS})")
+    print(f"  {run.cache_read_share:.1%} of input tokens read from the prompt cache")
+    print(
+        f"  godwit plan's estimate: {run.estimate_tokens_per_file:.0f} tokens per file, "
+        f"{run.estimate_cache_read_share:.1%} cached "
+        f"(first requests counted by {run.estimate_counted_by}; later turns assumed)"
+    )
+    if run.count_mismatches:
+        print(f"  WARNING: {run.count_mismatches} requests counted differently than billed")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--files", type=int, default=20, choices=range(1, 201), metavar="1..200")
+    parser.add_argument(
+        "--models",
+        default=f"{AgentSettings().model},claude-opus-4-6",
+        help="comma-separated; the first is the configured model the headline figures use",
+    )
     args = parser.parse_args()
+    models = [m.strip() for m in args.models.split(",") if m.strip()][:5]
+    if not models:
+        parser.error("--models names no model")
+
+    measure = load_catalogue()
+    if measure is None:
+        print("checks catalogue missing: bench/agent_catalogue.py is not importable")
+        checks: dict[str, Any] = dict.fromkeys(CATALOGUE_KEYS)
+    else:
+        checks = {**dict.fromkeys(CATALOGUE_KEYS), **measure()}
+        print(
+            f"checks: {checks.get('malicious')} wrong or malicious edits, caught share "
+            f"{checks.get('malicious_caught_share')}; {checks.get('correct')} correct "
+            f"migrations, accepted share {checks.get('correct_accepted_share')}"
+        )
 
     campaign = load_campaign_file(EXAMPLE / "campaign.yml")
     repo = example_repo(args.files)
     plan = plan_repository(campaign, repo)
-    guarded = {f.path: f.new_text or f.original for f in plan.files if f.guardrails}
-    model = ScriptedModel(responder=MappingFollower(campaign))
-    migrated = rejected = rejected_scope = 0
-    with serve_anthropic(model) as server:
-        settings = AgentSettings(api_key=SecretStr(model.api_key), base_url=server.url)
-        for path, text in sorted(guarded.items()):
-            outcome = migrate_files(MigrateTask(campaign, {path: text}, repo), settings)
-            migrated += path in outcome.changes
-            rejected += outcome.rejected_edits
-            rejected_scope += outcome.rejected_out_of_scope
-            total = outcome.usage.prompt_tokens + outcome.usage.output_tokens
-            print(f"{path:60} {outcome.stop_reason:9} {total:7d} tokens")
-    usage = sum(
-        (
-            TokenUsage.of_response(Usage.model_validate(r.response["usage"]))
-            for r in model.requests
-            if r.status == 200 and r.response is not None
-        ),
-        TokenUsage(),
-    )
-    tokens = usage.prompt_tokens + usage.output_tokens
-    per_file = tokens / migrated if migrated else 0.0
-    print(f"{migrated}/{len(guarded)} files migrated in {usage.requests} requests")
-    output_per_file = usage.output_tokens / max(migrated, 1)
-    print(f"{per_file:.0f} tokens per migrated file ({output_per_file:.0f} of them output)")
-    print(f"{usage.cache_read_share:.1%} of input tokens served from the prompt cache")
-    print(f"{rejected} edits rejected, {rejected_scope} of them out of scope")
-    result = {
-        "files": len(guarded),
-        "migrated": migrated,
-        "requests": usage.requests,
-        "tokens_per_file": round(per_file),
-        "cache_read_share": round(usage.cache_read_share, 4),
-        "rejected_edits": rejected,
-        "rejected_out_of_scope_edits": rejected_scope,
-        "failures": len(model.failures),
+    runs = [run_tokens(campaign, repo, plan, model) for model in models]
+    for run in runs:
+        _report(run)
+    headline = runs[0]
+    result: dict[str, Any] = {
+        **checks,
+        "tokens_per_file": round(headline.tokens_per_file),
+        "cache_read_share": round(headline.cache_read_share, 4),
+        "tokens_estimated": True,
+        "token_basis": TOKEN_BASIS,
+        "model": headline.model,
+        "min_cacheable_tokens": min_cacheable_tokens(headline.model),
+        "files": headline.files,
+        "requests": headline.usage.requests,
+        "count_mismatches": sum(r.count_mismatches for r in runs),
+        "api_failures": sum(r.api_failures for r in runs),
+        "plan_estimate_tokens_per_file": round(headline.estimate_tokens_per_file),
+        "by_model": {
+            r.model: {
+                "min_cacheable_tokens": min_cacheable_tokens(r.model),
+                "tokens_per_file": round(r.tokens_per_file),
+                "cache_read_share": round(r.cache_read_share, 4),
+                "plan_estimate_tokens_per_file": round(r.estimate_tokens_per_file),
+                "plan_estimate_cache_read_share": round(r.estimate_cache_read_share, 4),
+            }
+            for r in runs
+        },
     }
     print(json.dumps(result))
 

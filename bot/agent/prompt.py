@@ -3,8 +3,12 @@
 The prefix is tools, then the system prompt, the campaign's mapping table and
 the framework's context file, in that order, with one cache breakpoint after
 the last of them. It depends on nothing but the campaign and the framework, so
-every task of a campaign reads it from the cache. The mapping is a table, not
-prose: the model follows explicit rows far more reliably than a narrative.
+every task of a campaign reads it from the cache, provided it is at least the
+model's minimum cacheable length (``bot.agent.caching``; ``godwit plan --json``
+reports ``prefix_cached``). Below it the breakpoint is kept: it costs nothing and
+the conversation's breakpoint still caches once the conversation is long enough.
+The mapping is a table, not prose: the model follows explicit rows far more
+reliably than a narrative.
 """
 
 from __future__ import annotations

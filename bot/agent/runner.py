@@ -54,7 +54,9 @@ def _with_breakpoint(messages: list[MessageParam], settings: AgentSettings) -> l
     Each request then writes the conversation so far, and the next request,
     which extends it, reads it back: only the newest turn is paid in full.
     Older messages carry no marker, so prefix plus conversation never exceed
-    the API's limit of four breakpoints.
+    the API's limit of four breakpoints. A conversation shorter than the model's
+    minimum cacheable length (``bot.agent.caching``) is not written; the marker
+    stays anyway, since the API charges nothing for it.
     """
     *earlier, last = messages
     blocks: list[Any] = list(last["content"])

@@ -110,15 +110,7 @@ def migrate_files(
     for framework, paths in groups.items():
         rules = scope_rules(task.campaign, window=settings.scope_window, only=paths)
         workspace = Workspace(task.campaign, snapshot, rules, settings.secrets())
-        files = [
-            {
-                "path": path,
-                "guardrails": _guardrails(task.files[path]),
-                "fenced": fence("file", task.files[path], path=path),
-            }
-            for path in paths
-        ]
-        text = render("agent/task_migrate.md.j2", files=files)
+        text = migrate_task_text({path: task.files[path] for path in paths})
         results.append(_run(task.campaign, framework, text, workspace, settings, client))
         workspaces.append(workspace)
         changes |= workspace.accepted()
@@ -138,6 +130,15 @@ def migrate_files(
     return _outcome(
         merged, workspaces, settings, reply=summary, commit_message=message, changes=changes
     )
+
+
+def migrate_task_text(files: dict[str, str]) -> str:
+    """The task prompt for migrating ``files``; the estimate counts this same text."""
+    entries = [
+        {"path": path, "guardrails": _guardrails(text), "fenced": fence("file", text, path=path)}
+        for path, text in files.items()
+    ]
+    return render("agent/task_migrate.md.j2", files=entries)
 
 
 def _guardrails(text: str) -> list[dict[str, object]]:

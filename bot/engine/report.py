@@ -7,7 +7,7 @@ The schema is a set of pydantic models so that it is documented by construction:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,7 @@ from bot.parity.outcome import Table, Verdict
 
 if TYPE_CHECKING:
     from bot.agent import AgentSettings, UsageEstimate
+    from bot.agent.estimate import TokenCounter
 
 SCHEMA_VERSION = 1
 
@@ -131,6 +132,20 @@ class AgentEstimateOut(BaseModel):
     cache_write_tokens: int
     requests: int
     cost_usd: float | None = Field(description="US dollars; null for a model without a price.")
+    counted_by: Literal["count_tokens", "estimated"] = Field(
+        default="estimated",
+        description="How first requests were counted: the API's count_tokens, or 4 chars a token.",
+    )
+    prefix_tokens: int = Field(default=0, description="The largest stable prompt prefix.")
+    min_cacheable_tokens: int = Field(
+        default=0, description="The model's minimum cacheable prefix (bot.agent.caching)."
+    )
+    prefix_cached: bool = Field(
+        default=False, description="False: the prefix is too short to be shared between files."
+    )
+    minimum_known: bool = Field(
+        default=True, description="False: the model is not in the table; its largest is assumed."
+    )
 
 
 class RepoOut(BaseModel):
@@ -276,20 +291,45 @@ def _agent_out(model: str, estimate: UsageEstimate) -> AgentEstimateOut:
         cache_write_tokens=usage.cache_write_tokens,
         requests=usage.requests,
         cost_usd=None if estimate.cost_usd is None else float(estimate.cost_usd),
+        counted_by=estimate.counted_by,
+        prefix_tokens=estimate.prefix_tokens,
+        min_cacheable_tokens=estimate.min_cacheable_tokens,
+        prefix_cached=estimate.prefix_cached,
+        minimum_known=estimate.minimum_known,
     )
 
 
 def agent_estimates(
-    campaign: Campaign, plans: Sequence[tuple[str, RepoPlan]], settings: AgentSettings | None
+    campaign: Campaign,
+    plans: Sequence[tuple[str, RepoPlan]],
+    settings: AgentSettings | None,
+    counter: TokenCounter | None = None,
 ) -> tuple[dict[str, AgentEstimateOut], AgentEstimateOut]:
-    """Per repository and in total; the agent's stack loads only for campaigns that use it."""
+    """Per repository and in total; the agent's stack loads only for campaigns that use it.
+
+    Without ``counter`` tokens are estimated from sizes: ``godwit plan`` holds no
+    API key, so it never calls the API.
+    """
     from bot.agent import AgentSettings, TokenUsage, UsageEstimate, cost, estimate_plan
+    from bot.agent.caching import known_minimum, min_cacheable_tokens
 
     chosen = settings or AgentSettings()
-    estimates = {name: estimate_plan(campaign, plan, chosen) for name, plan in plans}
+    estimates = {
+        name: estimate_plan(campaign, plan, chosen, counter=counter) for name, plan in plans
+    }
     usage = sum((e.usage for e in estimates.values()), TokenUsage())
     files = sum(e.files for e in estimates.values())
-    total = UsageEstimate(files, usage, cost(usage, chosen.price(), chosen.cache_ttl))
+    parts = list(estimates.values())
+    total = UsageEstimate(
+        files,
+        usage,
+        cost(usage, chosen.price(), chosen.cache_ttl),
+        "estimated" if any(e.counted_by == "estimated" for e in parts) else "count_tokens",
+        max((e.prefix_tokens for e in parts), default=0),
+        min_cacheable_tokens(chosen.model),
+        files > 0 and all(e.prefix_cached for e in parts if e.files),
+        known_minimum(chosen.model),
+    )
     by_repo = {name: _agent_out(chosen.model, e) for name, e in estimates.items()}
     return by_repo, _agent_out(chosen.model, total)
 

@@ -1,20 +1,14 @@
-"""The mapping table, context-file choice and the cost estimate for ``godwit plan --json``."""
+"""The mapping table, context-file choice and the stable prefix."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
-from bot.agent.estimate import TASK_OVERHEAD_TOKENS, TOOL_RESULT_TOKENS, estimate_plan
 from bot.agent.frameworks import framework_of
 from bot.agent.prompt import mapping_rows, stable_prefix
-from bot.agent.settings import AgentSettings
-from bot.agent.usage import cost
 from bot.campaign import Campaign
 from bot.engine.model import Framework
-from bot.engine.planner import plan_repository
-from tests.agent.conftest import EXAMPLE, TYPED
+from tests.agent.conftest import EXAMPLE
 
 DBT = EXAMPLE / "repos" / "acme-dbt-analytics"
 
@@ -58,22 +52,3 @@ def test_prefix_depends_only_on_campaign_and_framework(campaign: Campaign) -> No
         "insert_guardrail",
         "finish",
     ]
-
-
-def test_estimate_writes_the_prefix_once_per_framework(
-    campaign: Campaign, engine_output: dict[str, str], scio_repo: dict[str, str]
-) -> None:
-    twin = TYPED.replace("ListeningMinutes", "SkipRate")
-    plan = plan_repository(campaign, {**scio_repo, twin: scio_repo[TYPED]})
-    settings = AgentSettings()
-    estimate = estimate_plan(campaign, plan, settings, turns=2, output_per_turn=100)
-    prefix = math.ceil(len(stable_prefix(campaign, Framework.SCIO, "5m").text()) / 4)
-    files = [f for f in plan.files if f.guardrails]
-    conversations = [math.ceil(len(f.new_text or "") / 4) + TASK_OVERHEAD_TOKENS for f in files]
-    step = 100 + TOOL_RESULT_TOKENS
-    assert estimate.files == 2
-    assert estimate.usage.requests == 4
-    assert estimate.usage.output_tokens == 400
-    assert estimate.usage.cache_write_tokens == prefix + sum(c + step for c in conversations)
-    assert estimate.usage.cache_read_tokens == prefix * 3 + sum(conversations)
-    assert estimate.cost_usd == cost(estimate.usage, settings.price(), "5m")

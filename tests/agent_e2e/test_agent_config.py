@@ -127,6 +127,11 @@ def test_plan_json_estimates_the_agent_only_when_the_campaign_enables_it(tmp_pat
         "cache_write_tokens": expected.usage.cache_write_tokens,
         "requests": expected.usage.requests,
         "cost_usd": float(expected.cost_usd or Decimal(0)),
+        "counted_by": "estimated",
+        "prefix_tokens": expected.prefix_tokens,
+        "min_cacheable_tokens": 1024,
+        "prefix_cached": True,
+        "minimum_known": True,
     }
     assert expected.usage.output_tokens > 0
     assert frontend["agent"]["files"] == 0

@@ -1,8 +1,12 @@
-"""``POST /v1/messages``: authenticate, check the request's shape, answer from the script.
+"""``POST /v1/messages`` and ``/v1/messages/count_tokens``: authenticate, check, answer.
 
 The checks are the ones the real API applies and an agent loop most easily
 gets wrong: the key, the version header, alternating roles, and every
 ``tool_result`` answering a ``tool_use`` of the assistant turn just before it.
+``count_tokens`` takes the same request without ``max_tokens`` and answers with
+the total the messages endpoint would bill as input (uncached, written and read
+together), counted by the same approximation, so an estimate made with it can
+be checked against the usage the messages endpoint then reports.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from bot.agent.caching import approx_prompt_tokens
 from bot.sandbox.anthropic.cache import MAX_BREAKPOINTS, PromptCache, approx_tokens, breakpoints
 from bot.sandbox.anthropic.script import Fault, RecordedRequest, Reply, ScriptedModel
 
@@ -33,14 +38,16 @@ def _authorised(headers: dict[str, str], api_key: str) -> bool:
     return headers.get("x-api-key") == api_key or bearer == f"Bearer {api_key}"
 
 
-def _shape_problem(body: Any) -> str | None:
-    """The first reason the body is not a valid Messages request, or None."""
+def _shape_problem(body: Any, *, counting: bool = False) -> str | None:
+    """The first reason the body is not a valid Messages (or token-counting) request, or None."""
     if not isinstance(body, dict):
         return "body must be a JSON object"
     if not isinstance(body.get("model"), str):
         return "model: Field required"
     max_tokens = body.get("max_tokens")
-    if not isinstance(max_tokens, int) or max_tokens < 1:
+    if counting and "max_tokens" in body:
+        return "max_tokens: Extra inputs are not permitted"
+    if not counting and (not isinstance(max_tokens, int) or max_tokens < 1):
         return "max_tokens: must be a positive integer"
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
@@ -93,6 +100,19 @@ def create_app(model: ScriptedModel) -> FastAPI:
     api = FastAPI(title="Fake Anthropic Messages API", docs_url=None, redoc_url=None)
     cache = PromptCache(min_tokens=model.min_cacheable_tokens)
 
+    @api.post("/v1/messages/count_tokens")
+    async def count_tokens(request: Request) -> JSONResponse:
+        raw = await request.body()
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+        status, answer, extra = _count(model, headers, body)
+        parsed = body if isinstance(body, dict) else {}
+        model.token_counts.append(RecordedRequest(headers, parsed, raw, status, answer))
+        return JSONResponse(answer, status_code=status, headers={"request-id": _id("req"), **extra})
+
     @api.post("/v1/messages")
     async def messages(request: Request) -> JSONResponse:
         raw = await request.body()
@@ -109,6 +129,25 @@ def create_app(model: ScriptedModel) -> FastAPI:
     return api
 
 
+def _refused(model: ScriptedModel, headers: dict[str, str]) -> Answered | None:
+    if not _authorised(headers, model.api_key):
+        return _error(401, "authentication_error", "invalid x-api-key")
+    if "anthropic-version" not in headers:
+        return _error(400, "invalid_request_error", "anthropic-version header is required")
+    return None
+
+
+def _count(model: ScriptedModel, headers: dict[str, str], body: Any) -> Answered:
+    refused = _refused(model, headers)
+    if refused is not None:
+        return refused
+    problem = _shape_problem(body, counting=True)
+    if problem is not None:
+        model.failures.append(problem)
+        return _error(400, "invalid_request_error", problem)
+    return 200, {"input_tokens": approx_prompt_tokens(body)}, {}
+
+
 def _respond(
     model: ScriptedModel,
     cache: PromptCache,
@@ -116,10 +155,9 @@ def _respond(
     body: Any,
     raw: bytes,
 ) -> Answered:
-    if not _authorised(headers, model.api_key):
-        return _error(401, "authentication_error", "invalid x-api-key")
-    if "anthropic-version" not in headers:
-        return _error(400, "invalid_request_error", "anthropic-version header is required")
+    refused = _refused(model, headers)
+    if refused is not None:
+        return refused
     problem = _shape_problem(body)
     if problem is not None:
         model.failures.append(problem)

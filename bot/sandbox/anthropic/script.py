@@ -123,8 +123,10 @@ class ScriptedModel:
 
     api_key: str = "sk-ant-test-key"
     responder: Callable[[RecordedRequest], Answer] | None = None
-    min_cacheable_tokens: int = 1024
+    min_cacheable_tokens: int | None = None  # None: each model's minimum, from bot.agent.caching
     requests: list[RecordedRequest] = field(default_factory=list)
+    token_counts: list[RecordedRequest] = field(default_factory=list)
+    """Requests to ``/v1/messages/count_tokens``, kept apart: they use up no script step."""
     failures: list[str] = field(default_factory=list)
     _steps: deque[Step] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
