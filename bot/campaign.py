@@ -464,6 +464,34 @@ class VerifyOptions(BaseModel):
     """Run every rewritten statement, old against new, on synthetic data (``bot.parity``)."""
 
 
+MAX_JOBS_EXPORT_CHARS = 500
+
+
+def _jobs_export(text: str) -> str:
+    """A file name, ``OWNER/REPO/PATH`` or a blob URL: where it is read is the reader's choice.
+
+    The CLI reads a path relative to the campaign file; the App reads a file of a
+    repository (``bot.campaigns.usage.export_location``). Both need one line of
+    plain text, without a way up out of where it points.
+    """
+    if not text.strip() or len(text) > MAX_JOBS_EXPORT_CHARS:
+        _reject(f"expected a file path or link of 1 to {MAX_JOBS_EXPORT_CHARS} characters")
+    if text != text.strip() or any(not c.isprintable() for c in text):
+        _reject("the path must be one line without leading or trailing spaces")
+    if ".." in text.replace("\\", "/").split("/"):
+        _reject(f"'..' is not allowed in the path, got {text!r}")
+    return text
+
+
+class UsageOptions(BaseModel):
+    """Usage evidence from the warehouse (``bot.campaigns.usage``); optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    jobs_export: Annotated[str, AfterValidator(_jobs_export)]
+    """An ``INFORMATION_SCHEMA.JOBS`` export: jobs reading an old table that match no code count."""
+
+
 _TABLES = TypeAdapter(list[TableMapping])
 
 
@@ -480,6 +508,7 @@ class Campaign(BaseModel):
     scope: Scope = Scope()
     agent: AgentOptions = AgentOptions()
     verify: VerifyOptions = VerifyOptions()
+    usage: UsageOptions | None = None
 
     @field_validator("tables", mode="wrap")
     @classmethod
@@ -608,8 +637,11 @@ def spec_hash(campaign: Campaign) -> str:
     The verify options count only when they differ from the defaults, so campaigns
     hashed before they existed keep their hash (turning parity off can change a
     rewrite: a statement whose rewrite differs is then rewritten instead of guarded).
+    The usage evidence is left out too: it says who reads a table, not how to rewrite it.
     """
-    excluded = {"agent"} if campaign.verify != VerifyOptions() else {"agent", "verify"}
+    excluded = {"agent", "usage"}
+    if campaign.verify == VerifyOptions():
+        excluded.add("verify")
     canonical = json.dumps(
         campaign.model_dump(mode="json", exclude=excluded),
         sort_keys=True,
@@ -791,6 +823,7 @@ def _unknown_key(loc: _Loc) -> str:
         ("tables",): TableMapping,
         ("scope",): Scope,
         ("verify",): VerifyOptions,
+        ("usage",): UsageOptions,
     }
     model = models.get(parent)
     if model is None:

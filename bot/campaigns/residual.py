@@ -37,6 +37,21 @@ class ResidualKind(StrEnum):
     NEEDS_PERSON = "needs_person"  # a statement reads it behind a guardrail: judgment needed
     UNREAD = "unread"  # the repository (or a file) could not be read, so nothing is known
     NOT_SCANNED = "not_scanned"  # the default branch moved and has not been read again yet
+    WAREHOUSE = "warehouse"  # the warehouse's job history shows a reader found in no repository
+
+
+WAREHOUSE = "warehouse"
+"""The ``repo`` of residual references that come from the job history, not from code.
+
+It cannot be a repository's name (those hold a ``/``), so a waiver of it is never
+mistaken for one; ``/migrate waive warehouse:ID`` names it as people type it.
+"""
+JOB_LABEL = re.compile(r"[a-z][a-z0-9_-]{0,62}=[a-z0-9_-]{0,63}")
+"""A job label as ``key=value``, in the characters BigQuery allows in labels."""
+QUERY_ID = re.compile(r"q[0-9a-f]{12}")
+"""A normalised query's name (``bot.campaigns.usage.query_id``)."""
+JOB_KEY = re.compile(r"job:[A-Za-z0-9_.:-]{1,1024}")
+"""A job without query text, which has no query id, by its job id."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +65,11 @@ class ResidualReference:
     table: str | None = None
     detail: str | None = None
     ref: str | None = None  # the commit it was read at, for links that do not move
+    aliases: tuple[str, ...] = ()
+    """Other names a waiver may give it: the job labels every job of a warehouse reader has."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "repo": self.repo,
             "kind": self.kind.value,
             "path": self.path,
@@ -61,6 +78,9 @@ class ResidualReference:
             "detail": self.detail,
             "ref": self.ref,
         }
+        if self.aliases:
+            found["aliases"] = list(self.aliases)
+        return found
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ResidualReference:
@@ -72,6 +92,7 @@ class ResidualReference:
             table=data.get("table"),
             detail=data.get("detail"),
             ref=data.get("ref"),
+            aliases=tuple(str(alias) for alias in data.get("aliases") or ()),
         )
 
     @property
@@ -95,7 +116,7 @@ class Waiver:
     def covers(self, residual: ResidualReference) -> bool:
         if residual.repo.lower() != self.repo.lower():
             return False
-        return self.path is None or self.path == residual.path
+        return self.path is None or self.path in (residual.path, *residual.aliases)
 
     @property
     def scope(self) -> str:
@@ -126,8 +147,14 @@ class WaiverError(ValueError):
 
 
 def parse_waiver_target(text: str) -> tuple[str, str | None]:
-    """``OWNER/REPO`` or ``OWNER/REPO:PATH`` → (repo, path); raise ``WaiverError`` otherwise."""
+    """``OWNER/REPO`` or ``OWNER/REPO:PATH`` → (repo, path); raise ``WaiverError`` otherwise.
+
+    ``warehouse[:ID]`` names readers the job history found in no repository
+    (``parse_warehouse_target``).
+    """
     repo, sep, path = text.partition(":")
+    if repo.lower() == WAREHOUSE:
+        return parse_warehouse_target(path if sep else None)
     if not _REPO.fullmatch(repo):
         raise WaiverError(f"`{text.replace('`', chr(39))}` is not OWNER/REPO or OWNER/REPO:PATH")
     if not sep:
@@ -136,6 +163,20 @@ def parse_waiver_target(text: str) -> tuple[str, str | None]:
     if not path or not _PATH.fullmatch(path) or ".." in path.split("/"):
         raise WaiverError(f"`{path.replace('`', chr(39))}` is not a file path in the repository")
     return repo, path
+
+
+def parse_warehouse_target(key: str | None) -> tuple[str, str | None]:
+    """``warehouse`` (every reader of the job history), ``warehouse:QUERY_ID`` or
+    ``warehouse:KEY=VALUE`` (every reader whose jobs all carry that label)."""
+    if key is None:
+        return WAREHOUSE, None
+    if not any(form.fullmatch(key) for form in (QUERY_ID, JOB_LABEL, JOB_KEY)):
+        shown = key[:80].replace("`", "'")
+        raise WaiverError(
+            f"`{shown}` is neither a query id (q and 12 hex digits, as the dashboard shows it)"
+            ", a job label KEY=VALUE nor job:JOB_ID"
+        )
+    return WAREHOUSE, key
 
 
 def residual_of_plan(

@@ -14,9 +14,12 @@ Pure: the export's text and the found consumers in, evidence out.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import sqlglot
@@ -24,7 +27,7 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
 from bot.campaign import Campaign
-from bot.campaigns.residual import ResidualKind, ResidualReference
+from bot.campaigns.residual import JOB_LABEL, WAREHOUSE, ResidualKind, ResidualReference
 
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 MAX_JOBS = 200_000
@@ -62,20 +65,79 @@ class UsageEvidence:
     unmatched: tuple[Job, ...]
 
     def residuals(self, tables: Sequence[str]) -> tuple[ResidualReference, ...]:
-        """Each unexplained job as a residual reference of the warehouse itself."""
-        return tuple(
-            ResidualReference(
-                repo="(warehouse)",
-                kind=ResidualKind.UNREAD,
-                path=f"job {job.job_id}",
-                table=next((t for t in tables if t.lower() in job.referenced_tables), None),
-                detail=(
-                    f"read the old table on {job.creation_time or 'an unknown date'}"
-                    f" as {job.user_email or 'an unknown user'}, not found in any repository"
-                ),
+        """One residual reference per reader found in no repository: its jobs, grouped.
+
+        A scheduled query runs daily under a new job id each time, so jobs are
+        grouped by their normalised query (``query_id``): the reader, not each
+        run, is what someone migrates or waives. Its ``path`` is the query id
+        (a job without query text keeps its job id); its aliases are the labels
+        every one of its jobs carries, so ``/migrate waive warehouse:KEY=VALUE``
+        covers a whole pipeline.
+        """
+        groups: dict[str, list[Job]] = {}
+        for job in self.unmatched:
+            groups.setdefault(query_id(job.query) or f"job:{job.job_id}", []).append(job)
+        days = self.days_covered
+        span = "" if days is None else f" in the {days} day{'' if days == 1 else 's'} exported"
+        found: list[ResidualReference] = []
+        for key, jobs in groups.items():
+            read = [t for t in tables if any(t.lower() in job.referenced_tables for job in jobs)]
+            users = sorted({job.user_email for job in jobs if job.user_email})
+            last = max((job.creation_time for job in jobs if job.creation_time), default=None)
+            runs = f"{len(jobs)} job{'' if len(jobs) == 1 else 's'}"
+            found.append(
+                ResidualReference(
+                    repo=WAREHOUSE,
+                    kind=ResidualKind.WAREHOUSE,
+                    path=key,
+                    table=read[0] if read else None,
+                    detail=(
+                        f"read the old table{span} ({runs}, last {last or 'at an unknown time'}"
+                        f", as {', '.join(users[:3]) or 'an unknown user'}"
+                        f"{' and others' if len(users) > 3 else ''}),"
+                        " not found in any repository"
+                    ),
+                    aliases=_common_labels(jobs),
+                )
             )
-            for job in self.unmatched
+        return tuple(found)
+
+    @property
+    def days_covered(self) -> int | None:
+        """Days from the first to the last job that read an old table (both counted)."""
+        days = sorted(
+            {
+                job.creation_time[:10]
+                for job in (*self.unmatched, *(m.job for m in self.matched))
+                if job.creation_time and _DATE.fullmatch(job.creation_time[:10])
+            }
         )
+        if not days:
+            return None
+        first, last = (date.fromisoformat(day) for day in (days[0], days[-1]))
+        return (last - first).days + 1
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _common_labels(jobs: Sequence[Job]) -> tuple[str, ...]:
+    """``key=value`` of the labels every job carries (what a waiver by label may name)."""
+    sets = [{f"{key}={value}".lower() for key, value in job.labels.items()} for job in jobs]
+    common = set.intersection(*sets) if sets else set()
+    return tuple(sorted(label for label in common if JOB_LABEL.fullmatch(label)))
+
+
+def query_id(query: str | None) -> str | None:
+    """A short, stable name for a query: equal for the same text in another layout.
+
+    ``q`` and 12 hex digits of the fingerprint's SHA-256; None when the text has no
+    single statement's fingerprint (nothing to compare, so nothing to name).
+    """
+    keys = fingerprints(query) if query else []
+    if len(keys) != 1:
+        return None
+    return "q" + hashlib.sha256(keys[0].encode("utf-8")).hexdigest()[:12]
 
 
 def parse_jobs_export(text: str) -> list[Job]:
@@ -227,3 +289,57 @@ def match_jobs(jobs: Sequence[Job], sources: Mapping[str, Mapping[str, str]]) ->
         else:
             unmatched.append(job)
     return UsageEvidence(tuple(matched), tuple(unmatched))
+
+
+@dataclass(frozen=True)
+class ExportLocation:
+    """A file of a repository the App reads the export from; ``ref`` None is the default branch."""
+
+    repo: str
+    path: str
+    ref: str | None
+
+    def __str__(self) -> str:
+        return f"{self.repo}/{self.path}" + ("" if self.ref is None else f" at {self.ref}")
+
+
+_REPO_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}")
+_REF_PART = re.compile(r"[A-Za-z0-9._-]{1,255}")
+_PATH_PART = re.compile(r"[^\s\\:*?\"<>|]{1,400}")
+
+
+def export_location(text: str, web_base: str) -> ExportLocation:
+    """Where the App reads ``usage.jobs_export``: ``OWNER/REPO/PATH`` or a blob URL.
+
+    The URL is one of this GitHub's (``web_base``, as the App links files), so
+    what the App reads is what the link shows; ``REF`` is one path segment (a
+    branch with a ``/`` in its name is given by its commit instead).
+    Raises ``UsageExportError`` saying which form was expected.
+    """
+    rest = text
+    ref: str | None = None
+    base = web_base.rstrip("/") + "/"
+    if "://" in text:
+        if not text.startswith(base):
+            raise UsageExportError(
+                f"{text} is not a link to a file on {web_base}: link a file of a repository "
+                "(…/OWNER/REPO/blob/REF/PATH) or write OWNER/REPO/PATH"
+            )
+        owner_repo_blob = text.removeprefix(base).split("/", 4)
+        if len(owner_repo_blob) < 5 or owner_repo_blob[2] != "blob":
+            raise UsageExportError(f"{text} is not a link to a file (…/OWNER/REPO/blob/REF/PATH)")
+        owner, name, _, ref, path = owner_repo_blob
+        rest = f"{owner}/{name}/{path.split('#', 1)[0].split('?', 1)[0]}"
+        if not _REF_PART.fullmatch(ref):
+            raise UsageExportError(f"{ref!r} is not a branch name or commit")
+    parts = rest.split("/", 2)
+    repo = "/".join(parts[:2])
+    path = parts[2] if len(parts) == 3 else ""
+    if not _REPO_PART.fullmatch(repo) or not _PATH_PART.fullmatch(path.strip("/")):
+        raise UsageExportError(
+            f"{text} does not name a file of a repository: write OWNER/REPO/PATH "
+            "or link the file (…/OWNER/REPO/blob/REF/PATH)"
+        )
+    if ".." in path.split("/"):
+        raise UsageExportError(f"'..' is not allowed in {text}")
+    return ExportLocation(repo, path.strip("/"), ref)

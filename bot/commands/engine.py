@@ -22,6 +22,7 @@ from rich.progress import Progress
 from bot.campaign import Campaign, CampaignError, VerifyOptions, load_campaign_file
 from bot.campaigns.residual import readiness, residual_of_plan
 from bot.campaigns.usage import (
+    MAX_EXPORT_BYTES,
     UsageEvidence,
     UsageExportError,
     jobs_reading,
@@ -153,7 +154,8 @@ def residual_command(
             "--jobs-export",
             metavar="FILE",
             help="INFORMATION_SCHEMA.JOBS rows as `bq query --format=json` writes them: jobs "
-            "that read an old table and match no code found here count as residual.",
+            "that read an old table and match no code found here count as residual "
+            "(overrides the campaign's usage.jobs_export).",
         ),
     ] = None,
 ) -> None:
@@ -165,7 +167,8 @@ def residual_command(
     """
     campaign, planned = _plan_all(campaign_path, repos)
     residuals = [r for p in planned for r in residual_of_plan(p.name, p.plan)]
-    evidence = None if jobs_export is None else _usage(campaign, planned, jobs_export)
+    export = jobs_export or _campaign_export(campaign, campaign_path)
+    evidence = None if export is None else _usage(campaign, planned, export)
     if evidence is not None:
         residuals += evidence.residuals([t.old for t in campaign.tables])
     verdict = readiness(residuals)
@@ -193,9 +196,26 @@ def residual_command(
         raise typer.Exit(EXIT_CHANGES_PENDING)
 
 
+def _campaign_export(campaign: Campaign, campaign_path: Path) -> Path | None:
+    """``usage.jobs_export`` as a file next to the campaign, where its author wrote it from."""
+    if campaign.usage is None:
+        return None
+    written = campaign.usage.jobs_export
+    if "://" in written:
+        typer.echo(
+            f"godwit: {campaign_path}: usage.jobs_export is a link ({written}); the CLI reads "
+            "a file on disk: download it and pass --jobs-export FILE",
+            err=True,
+        )
+        raise typer.Exit(EXIT_USAGE)
+    return campaign_path.parent / written
+
+
 def _usage(campaign: Campaign, planned: Sequence[PlannedRepo], export: Path) -> UsageEvidence:
     """The export's jobs that read an old table, matched against the consumers found."""
     try:
+        if export.stat().st_size > MAX_EXPORT_BYTES:  # refused before it is read
+            raise UsageExportError(f"the export is larger than {MAX_EXPORT_BYTES // 2**20} MB")
         jobs = jobs_reading(parse_jobs_export(export.read_text(encoding="utf-8")), campaign)
     except (OSError, UnicodeDecodeError, UsageExportError) as error:
         typer.echo(f"godwit: {export}: {error}", err=True)

@@ -258,3 +258,46 @@ def read_snapshot(
     files = _files_from_blobs(gh, owner, repo, ((entry.path, entry.sha) for entry in blobs))
     executables = frozenset(e.path for e in blobs if e.mode == EXECUTABLE_MODE and e.path in files)
     return RepoSnapshot(commit_sha, files, executables)
+
+
+class RepoFileError(Exception):
+    """One file asked for by name is not there, is not a file, or is too large to read."""
+
+
+def read_repo_file(
+    gh: AnyGitHub, owner: str, repo: str, path: str, ref: str | None, max_bytes: int
+) -> str:
+    """The text of one file named by a person (an export a campaign links), bounded.
+
+    The file's folder is listed first: the listing gives the file's size and blob
+    without its content, so a file over ``max_bytes`` is refused before a byte
+    of it is downloaded, and the blob API reads files the contents API would
+    only describe (over 1 MB). ``GitHubException`` passes through (404 when the
+    repository or folder is missing or the installation cannot see it).
+    """
+    folder, _, name = path.rpartition("/")
+    listed = (
+        gh.rest.repos.get_content(owner, repo, folder)
+        if ref is None
+        else gh.rest.repos.get_content(owner, repo, folder, ref=ref)
+    )
+    listing = listed.parsed_data
+    entries = listing if isinstance(listing, list) else []
+    entry = next((e for e in entries if e.name == name), None)
+    if entry is None:
+        raise RepoFileError(f"{path} does not exist in {owner}/{repo}")
+    if entry.type != "file":
+        raise RepoFileError(f"{path} in {owner}/{repo} is a {entry.type}, not a file")
+    if entry.size > max_bytes:
+        raise RepoFileError(
+            f"{path} in {owner}/{repo} is {_size(entry.size)}, "
+            f"more than the limit {_size(max_bytes)}"
+        )
+    blob = gh.rest.git.get_blob(owner, repo, entry.sha).parsed_data
+    data = base64.b64decode(blob.content)
+    if len(data) > max_bytes:  # the listing was wrong: still never keep more than the limit
+        raise RepoFileError(f"{path} in {owner}/{repo} is more than the limit {_size(max_bytes)}")
+    text = decode_text(data)
+    if text is None:
+        raise RepoFileError(f"{path} in {owner}/{repo} is not UTF-8 text")
+    return text

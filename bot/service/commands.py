@@ -23,7 +23,7 @@ from bot.campaigns.permissions import (
     render_refusal,
     render_unauthorised,
 )
-from bot.campaigns.residual import Waiver, WaiverError, add_waiver
+from bot.campaigns.residual import WAREHOUSE, Waiver, WaiverError, add_waiver
 from bot.campaigns.scope import apply_scope_command
 from bot.rendering import render
 from bot.service.campaigns import plan
@@ -31,6 +31,7 @@ from bot.service.completion import complete_if_done
 from bot.service.dashboard import render_campaign_dashboard, request_dashboard_refresh
 from bot.service.github_ops import GitHubOps
 from bot.service.pr_commands import cancel_campaign, exclusion_reason
+from bot.service.usage import warehouse_waiver_problem
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import (
     facts_of,
@@ -192,7 +193,9 @@ class IssueCommandRun:
         repo, path = command.repos[0], command.path
         target = get_target(self.session, self.campaign, repo)
         problem = None
-        if target is None:
+        if repo == WAREHOUSE:
+            problem = warehouse_waiver_problem(self.campaign, path)
+        elif target is None:
             problem = f"`{repo}` is not a repository of this campaign"
         elif path is not None and not any(r.path == path for r in residual_of_target(target)):
             problem = (

@@ -40,6 +40,7 @@ from bot.service.dashboard import request_dashboard_refresh
 from bot.service.github_ops import split_repo
 from bot.service.locking import campaign_lock
 from bot.service.snapshots import keep
+from bot.service.usage import read_usage, record_usage, tell_usage
 from bot.settings import MAX_REPO_BYTES
 from bot.store.campaigns import campaign_by_pk, get_target, record_event, spec_of, upsert_target
 from bot.store.models import Campaign, Target
@@ -180,7 +181,9 @@ def discover(services: AppServices, campaign_pk: int) -> None:
         repos = [r for r in installation_repositories(gh) if in_scope(spec, r.full_name, overrides)]
         keeper = partial(keep_and_commit, session)
         found = scan(gh, spec, repos, keeper, max_repo_bytes=services.max_repo_bytes)
+        usage = read_usage(gh, spec, found.planned, services.web_base)
         store_discovery(services, session, campaign, found)
+        record_usage(campaign, usage)
         session.commit()
         body = render_plan(spec, found.planned, found.unreadable, web_base=services.web_base)
         ops = services.ops(session, installation_id)
@@ -191,6 +194,7 @@ def discover(services: AppServices, campaign_pk: int) -> None:
             body,
             known_id=campaign.plan_comment_id,
         )
+        tell_usage(services, session, campaign, usage)
         request_dashboard_refresh(services, session, campaign)
         session.commit()
 

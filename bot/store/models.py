@@ -120,6 +120,8 @@ class Campaign(Base):
     usage: Mapped[dict[str, object] | None] = mapped_column(JSON)
     waivers: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     """``/migrate waive``: residual references allowed to stay (``bot.campaigns.residual``)."""
+    warehouse_residual: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    """Readers in the campaign's jobs export found in no repository (``bot.campaigns.usage``)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

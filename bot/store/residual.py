@@ -36,6 +36,15 @@ def residual_of_target(target: Target) -> tuple[ResidualReference, ...]:
     return found
 
 
+def store_warehouse_residual(campaign: Campaign, residuals: Iterable[ResidualReference]) -> None:
+    """Record what the campaign's jobs export showed (replacing the last reading of it)."""
+    campaign.warehouse_residual = [r.to_json() for r in residuals]
+
+
+def warehouse_residual_of(campaign: Campaign) -> tuple[ResidualReference, ...]:
+    return tuple(ResidualReference.from_json(item) for item in campaign.warehouse_residual or [])
+
+
 def waivers_of(campaign: Campaign) -> tuple[Waiver, ...]:
     return tuple(Waiver.from_json(item) for item in campaign.waivers or [])
 
@@ -50,4 +59,5 @@ def campaign_readiness(
     """Whether the campaign's old tables can be retired, over every target it has."""
     rows = list_targets(session, campaign) if targets is None else targets
     residuals = [r for target in rows for r in residual_of_target(target)]
+    residuals += warehouse_residual_of(campaign)
     return readiness(residuals, waivers_of(campaign))

@@ -136,7 +136,7 @@ EDIT_CASES = [
                 "owner",
                 5,
                 "unknown key (expected one of: "
-                "id, title, guide, dialect, tables, scope, agent, verify)",
+                "id, title, guide, dialect, tables, scope, agent, verify, usage)",
             )
         ],
     ),

@@ -15,6 +15,7 @@ from bot.campaigns.usage import (
     jobs_reading,
     match_jobs,
     parse_jobs_export,
+    query_id,
 )
 
 OLD = {"project_id": "legacy-proj", "dataset_id": "music", "table_id": "plays_v1"}
@@ -63,10 +64,11 @@ def test_jobs_are_matched_by_query_text_or_label_and_the_rest_are_residual() -> 
     ]
     assert [j.job_id for j in evidence.unmatched] == ["notebook"]
     [residual] = evidence.residuals(["legacy-proj.music.plays_v1"])
-    assert residual.where == "(warehouse):job notebook"
+    assert residual.where == f"warehouse:{query_id(EXPORT[1]['query'])}"  # type: ignore[arg-type]
     assert residual.table == "legacy-proj.music.plays_v1"
     assert residual.detail == (
-        "read the old table on 2026-11-30 10:00:00 as etl@acme.example, not found in any repository"
+        "read the old table in the 1 day exported (1 job, last 2026-11-30 10:00:00,"
+        " as etl@acme.example), not found in any repository"
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from bot.campaigns.usage import query_id
 from bot.cli import app, register_commands
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"
@@ -85,7 +86,7 @@ def test_a_jobs_export_adds_readers_found_in_no_repository(tmp_path: Path) -> No
     ]
     assert [r["path"] for r in document["residual_references"]] == [
         "jobs/premium_share/query.sql",
-        "job notebook",
+        query_id("SELECT 1"),
     ]
     code, text = invoke("residual", CAMPAIGN, "--jobs-export", str(export), *repos)
     assert (
@@ -99,3 +100,65 @@ def test_a_broken_jobs_export_exits_2(tmp_path: Path) -> None:
     export.write_text("[{]", encoding="utf-8")
     code, _ = invoke("residual", CAMPAIGN, "--jobs-export", str(export), str(tmp_path))
     assert code == 2
+
+
+def campaign_with_export(tmp_path: Path, written: str) -> str:
+    """The example campaign beside its export, naming it as the campaign's author would."""
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    text = (EXAMPLES / "campaign.yml").read_text(encoding="utf-8")
+    (folder / "campaign.yml").write_text(
+        text + f"usage:\n  jobs_export: {written}\n", encoding="utf-8"
+    )
+    return str(folder / "campaign.yml")
+
+
+def write_export(path: Path, *jobs: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(json.dumps(job) for job in jobs) + "\n", encoding="utf-8")
+
+
+OLD = {"project_id": "legacy-proj", "dataset_id": "music", "table_id": "plays_v1"}
+NOTEBOOK = {"job_id": "nb", "query": "SELECT 42 FROM t", "referenced_tables": [OLD]}
+
+
+def test_the_campaign_names_its_export_relative_to_the_campaign_file(tmp_path: Path) -> None:
+    repos = copy_repos(tmp_path, "acme-web-frontend")
+    campaign = campaign_with_export(tmp_path, "exports/jobs.jsonl")
+    write_export(tmp_path / "campaign" / "exports" / "jobs.jsonl", NOTEBOOK)
+
+    code, out = invoke("residual", campaign, "--json", *repos)
+
+    assert code == 1  # the code is clear, the warehouse is not
+    [reader] = json.loads(out)["residual_references"]
+    assert reader["repo"] == "warehouse"
+    assert reader["path"] == query_id("SELECT 42 FROM t")
+    assert reader["detail"].endswith("not found in any repository")
+
+
+def test_the_flag_overrides_the_campaigns_export(tmp_path: Path) -> None:
+    repos = copy_repos(tmp_path, "acme-web-frontend")
+    campaign = campaign_with_export(tmp_path, "missing.jsonl")
+    clear = tmp_path / "clear.jsonl"
+    write_export(clear, {"job_id": "other", "referenced_tables": []})
+
+    code, text = invoke("residual", campaign, "--jobs-export", str(clear), *repos)
+
+    assert code == 0
+    assert "Warehouse jobs that read the old tables: 0" in text
+
+
+def test_a_missing_or_linked_campaign_export_exits_2_naming_it(tmp_path: Path) -> None:
+    repos = copy_repos(tmp_path, "acme-web-frontend")
+    missing = campaign_with_export(tmp_path, "exports/jobs.jsonl")
+    register_commands("residual")
+    result = runner.invoke(app, ["residual", missing, *repos])
+    assert result.exit_code == 2
+    assert "exports/jobs.jsonl" in result.stderr
+    assert "No such file" in result.stderr
+
+    shutil.rmtree(tmp_path / "campaign")
+    linked = campaign_with_export(tmp_path, "https://github.com/acme/w/blob/main/jobs.jsonl")
+    result = runner.invoke(app, ["residual", linked, *repos])
+    assert result.exit_code == 2
+    assert "the CLI reads a file on disk: download it and pass --jobs-export FILE" in result.stderr
