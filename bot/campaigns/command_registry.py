@@ -29,6 +29,7 @@ PREFIX = "/migrate"
 HELP_TEMPLATE = "campaign/_commands.j2"
 _REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 _MAX_SUGGESTIONS = 3
+_MIN_PREFIX = 3
 
 
 class Context(StrEnum):
@@ -221,8 +222,15 @@ def growing_commands() -> frozenset[str]:
 
 
 def close_matches(name: str, context: Context) -> tuple[str, ...]:
-    """Commands of ``context`` that ``name`` is probably a typo of, closest first."""
-    return tuple(difflib.get_close_matches(name.lower(), names_in(context), n=_MAX_SUGGESTIONS))
+    """Commands of ``context`` that ``name`` is probably a typo of, closest first.
+
+    A command that starts with what was typed comes first (``retry`` for
+    ``retry-failed``, which is too short a part of it for ``difflib`` alone).
+    """
+    typed, names = name.lower(), names_in(context)
+    started = [n for n in names if len(typed) >= _MIN_PREFIX and n.startswith(typed)]
+    similar = difflib.get_close_matches(typed, names, n=_MAX_SUGGESTIONS)
+    return tuple(dict.fromkeys([*started, *similar]))[:_MAX_SUGGESTIONS]
 
 
 def help_texts() -> Mapping[str, str]:
