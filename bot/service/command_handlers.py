@@ -98,9 +98,12 @@ def retry_failed(run: CommandRun, command: Command) -> None:
         if facts_of(target).state is RepoState.FAILED
     ]
     reasons = {target.repo: facts_of(target).reason for target in failed}
+    jobs = run.services.jobs
     for target in failed:
         record_event(target, Retried(now))
-        run.services.jobs.open_pull_request(run.campaign.id, target.repo, session=run.session)
+        jobs.open_pull_request(run.campaign.id, target.repo, session=run.session)
+        # What still reads the old tables there is known again only once it is read again.
+        jobs.rescan_repository(run.campaign.id, target.repo, session=run.session)
     listed = sorted(reasons)[:MAX_LISTED]
     run.reply(
         render(

@@ -80,10 +80,11 @@ def test_the_lifecycle_follows_each_entry_in_every_state(command: CommandEntry) 
 
 
 def test_growing_commands_come_from_the_entries() -> None:
-    assert GROWING_COMMANDS == {"plan", "start", "resume", "retry-failed", "include"}
+    assert {"plan", "start", "resume", "retry-failed", "include"} == GROWING_COMMANDS
     for name in GROWING_COMMANDS:
         entry = find_command(name)
-        assert entry is not None and Context.ISSUE in entry.where
+        assert entry is not None
+        assert Context.ISSUE in entry.where
 
 
 def test_retry_failed_is_an_issue_command_for_a_running_campaign() -> None:
