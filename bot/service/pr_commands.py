@@ -1,10 +1,12 @@
-"""``/migrate`` commands written on a campaign pull request, and cancelling a campaign's PRs.
+"""What ``/migrate`` commands do on a campaign pull request, and cancelling a campaign's PRs.
 
-A command is acknowledged with a reaction as soon as it is accepted; Godwit
-replies only when there is something to say (a refusal, the help, an explain,
-or why a rerun did nothing). Commits people pushed to a Godwit branch are never
-overwritten: ``commit_changes`` moves the branch only from the head Godwit last
-wrote, unless the command says ``--force``.
+The pipeline (``bot.service.command_pipeline``) has parsed, permitted, audited
+and acknowledged the command by the time it gets here; Godwit replies when
+there is something to say (an explain, or why a rerun pushed nothing).
+Commits people pushed to a Godwit branch are never overwritten:
+``commit_changes`` moves the branch only from the head Godwit last wrote,
+unless the command says ``--force``; and a rerun that would give the branch
+the files it already has pushes nothing.
 """
 
 from __future__ import annotations
@@ -132,6 +134,10 @@ class PrCommandRun:
             self.say("nothing_to_change", base=pr.base.ref, base_sha=base_sha)
             self.record(Planned(now, has_changes=False))
             return
+        where = PullRequestTarget(
+            repo, base_sha, self.issue, self.services.web_base, number=pr.number
+        )
+        body = pr_body(self.spec, plan, where, keys=self.services.marker_keys)
         if head is not None and reproduces(
             gh,
             owner,
@@ -141,6 +147,10 @@ class PrCommandRun:
             changes=plan.changes,
             executables=snapshot.executables,
         ):
+            # Nothing to push; the description still follows the current campaign.
+            if (pr.body or "") != body:
+                PullRequestOps(self.ops).update_body(repo, pr.number, body)
+            self.target.spec_hash = self.campaign.spec_hash
             self.say("same_tree", command=command, base=pr.base.ref, base_sha=base_sha)
             return
         try:
@@ -158,10 +168,6 @@ class PrCommandRun:
         except BranchMovedError as moved:
             self.say("human_commits", command=command, head=moved.actual or "", godwit_head=ours)
             return
-        where = PullRequestTarget(
-            repo, base_sha, self.issue, self.services.web_base, number=pr.number
-        )
-        body = pr_body(self.spec, plan, where, keys=self.services.marker_keys)
         PullRequestOps(self.ops).update_body(repo, pr.number, body)
         self.target.base_sha = base_sha
         self.target.spec_hash = self.campaign.spec_hash
