@@ -54,3 +54,8 @@ def _html_environment() -> jinja2.Environment:
 def render_html(template_name: str, **context: Any) -> str:
     """Render an HTML page from ``templates/``; values are escaped unless marked safe."""
     return _html_environment().get_template(template_name).render(**context)
+
+
+def template_constant(template_name: str, name: str) -> Any:
+    """A value a template sets at its top (``{% set NAME = ... %}``), for checks against code."""
+    return getattr(_environment().get_template(template_name).module, name)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.service.commands import IssueComment, on_issue_comment
-from bot.service.pr_commands import PrComment, on_pr_comment
+from bot.campaigns.command_registry import Context
+from bot.service.command_pipeline import on_command_comment
+from bot.service.command_run import CommandComment
 from bot.store.audit import add_audit_entry
 from handlers.github import installation_id
 from handlers.routing import EventContext, Router
@@ -39,29 +40,16 @@ def on_issue_comment_event(event: IssueCommentEvent, context: EventContext) -> N
 def run_command(
     event: IssueCommentEvent, services: AppServices, session: Session, installation: int
 ) -> None:
-    """Comments on a PR go to the PR commands, comments on an issue to the campaign's."""
+    """Comments on a PR and on an issue go through the same command pipeline."""
     user = event.comment.user
-    author = user.login if user is not None else ""
-    is_bot = user is None or user.type == "Bot"
-    if event.issue.pull_request:
-        pr_comment = PrComment(
-            repo=event.repository.full_name,
-            pr_number=event.issue.number,
-            comment_id=event.comment.id,
-            author=author,
-            author_is_bot=is_bot,
-            body=event.comment.body,
-            installation_id=installation,
-        )
-        on_pr_comment(services, session, pr_comment)
-        return
-    comment = IssueComment(
+    comment = CommandComment(
+        context=Context.PR if event.issue.pull_request else Context.ISSUE,
         repo=event.repository.full_name,
-        issue_number=event.issue.number,
+        number=event.issue.number,
         comment_id=event.comment.id,
-        author=author,
-        author_is_bot=is_bot,
+        author=user.login if user is not None else "",
+        author_is_bot=user is None or user.type == "Bot",
         body=event.comment.body,
         installation_id=installation,
     )
-    on_issue_comment(services, session, comment)
+    on_command_comment(services, session, comment)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.campaigns.command_registry import Context
 from bot.service.agent_tasks import on_review_comment_event
-from bot.service.pr_commands import PrComment, on_pr_comment
+from bot.service.command_pipeline import on_command_comment
+from bot.service.command_run import CommandComment
 from bot.store.audit import add_audit_entry
 from handlers.github import installation_id
 from handlers.routing import EventContext, Router
@@ -41,9 +43,10 @@ def run_command(event: PullRequestReviewCommentEvent, context: EventContext) -> 
     if context.services is None or installation is None:
         return
     user = event.comment.user
-    comment = PrComment(
+    comment = CommandComment(
+        context=Context.PR,
         repo=event.repository.full_name,
-        pr_number=event.pull_request.number,
+        number=event.pull_request.number,
         comment_id=event.comment.id,
         author=user.login if user is not None else "",
         author_is_bot=user is None or user.type == "Bot",
@@ -51,4 +54,4 @@ def run_command(event: PullRequestReviewCommentEvent, context: EventContext) -> 
         installation_id=installation,
         on_review=True,
     )
-    on_pr_comment(context.services, context.session, comment)
+    on_command_comment(context.services, context.session, comment)

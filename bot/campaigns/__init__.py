@@ -4,13 +4,16 @@ Nothing here reads the network, a database or the clock: the I/O layer passes
 what it fetched (and ``now``) in and sends what comes back, so every decision
 the App makes about commands, states, reviewers and text is testable alone.
 
+- ``command_registry``: every ``/migrate`` command as one entry (where it applies, its
+  arguments, the campaign states it applies in and leads to, whether it grows the campaign).
 - ``commands``: ``parse_command(body, context)`` → ``Command | CommandError | None``.
 - ``permissions``: ``may_run_campaign(author, bot, permission, authors)`` → ``bool`` and
   ``may_command(author, bot, permission, authors)`` → ``Decision``.
 - ``scope``: ``in_scope(campaign, full_name, overrides)``; ``apply_scope_command``.
 - ``events`` / ``states``: ``apply(target, event)`` folds webhook facts into a ``Target``
   whose ``state`` is derived; ``campaign_done(targets)``.
-- ``lifecycle``: ``campaign_transition(state, action)`` for the campaign as a whole.
+- ``lifecycle``: ``campaign_transition(state, action)`` for the campaign as a whole (its
+  states are ``campaign_state``; commands' transitions come from the registry).
 - ``batching``: ``next_cohort(campaign, targets, batch=...)``.
 - ``pr``: branch, title, labels, commit message and body of a campaign PR.
 - ``meta``: ``encode_meta`` / ``decode_meta``, the signed marker in a PR body, and

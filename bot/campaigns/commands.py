@@ -1,59 +1,45 @@
 """``/migrate`` commands written in comments, parsed without side effects.
 
 Only the first line of a comment is read, so a command can be followed by an
-explanation for humans without that text becoming arguments.
+explanation for humans without that text becoming arguments. Which commands
+exist, where, and with which arguments is ``bot.campaigns.command_registry``.
 """
 
 from __future__ import annotations
 
-import re
 import shlex
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
 
-from bot.campaigns.residual import WaiverError, parse_waiver_target
+from bot.campaigns.command_registry import (
+    PREFIX,
+    Command,
+    Context,
+    close_matches,
+    code,
+    find_command,
+    names_in,
+)
 from bot.rendering import render
 
-PREFIX = "/migrate"
-_REPO = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+__all__ = [
+    "COMMANDS",
+    "HELP_MARKER",
+    "NOT_UNDERSTOOD_MARKER",
+    "PREFIX",
+    "Command",
+    "CommandError",
+    "Context",
+    "parse_command",
+    "render_help",
+]
 
-
-class Context(StrEnum):
-    """Where a comment was written: the campaign issue or one of the campaign's PRs."""
-
-    ISSUE = "issue"
-    PR = "pr"
-
+HELP_MARKER = "<!-- godwit:help -->"
+"""The answer to ``/migrate help``: one comment, edited in place."""
+NOT_UNDERSTOOD_MARKER = "<!-- godwit:not-understood -->"
+"""The answer to a command Godwit could not read: a new comment each time, never edited."""
 
 # The commands valid in each context, in the order the help text lists them.
-COMMANDS: dict[Context, tuple[str, ...]] = {
-    Context.ISSUE: (
-        "plan",
-        "start",
-        "pause",
-        "resume",
-        "exclude",
-        "include",
-        "waive",
-        "status",
-        "cancel",
-        "help",
-    ),
-    Context.PR: ("rerun", "rebase", "skip", "explain", "help"),
-}
-
-
-@dataclass(frozen=True)
-class Command:
-    """A valid command; only the fields its name uses are set."""
-
-    name: str
-    context: Context
-    batch: int | None = None
-    force: bool = False
-    repos: tuple[str, ...] = ()
-    reason: str | None = None
-    path: str | None = None
+COMMANDS: dict[Context, tuple[str, ...]] = {context: names_in(context) for context in Context}
 
 
 @dataclass(frozen=True)
@@ -62,14 +48,22 @@ class CommandError:
 
     problem: str
     context: Context
+    suggestions: tuple[str, ...] = field(default=())
 
     def render(self) -> str:
-        return render_help(self.context, problem=self.problem)
+        return render_help(self.context, problem=self.problem, suggestions=self.suggestions)
 
 
-def render_help(context: Context, *, problem: str | None = None) -> str:
+def render_help(
+    context: Context, *, problem: str | None = None, suggestions: tuple[str, ...] = ()
+) -> str:
     return render(
-        "campaign/help.md.j2", context=context.value, commands=COMMANDS[context], problem=problem
+        "campaign/help.md.j2",
+        marker=HELP_MARKER if problem is None else NOT_UNDERSTOOD_MARKER,
+        context=context.value,
+        commands=COMMANDS[context],
+        problem=problem,
+        suggestions=suggestions,
     )
 
 
@@ -86,68 +80,19 @@ def parse_command(body: str, context: Context) -> Command | CommandError | None:
     if not words:
         return CommandError("no command was given after `/migrate`", context)
     name, args = words[0], words[1:]
-    if name not in COMMANDS[context]:
-        other = Context.PR if context is Context.ISSUE else Context.ISSUE
-        where = "a campaign pull request" if other is Context.PR else "the campaign issue"
-        hint = f" (it works on {where})" if name in COMMANDS[other] else ""
-        return CommandError(f"{_code(name)} is not a command here{hint}", context)
+    entry = find_command(name)
+    if entry is None or context not in entry.where:
+        return _unknown(name, context, elsewhere=entry is not None)
     try:
-        return _arguments(name, args, context)
+        return entry.arguments(name, context, args)
     except ValueError as exc:
-        return CommandError(f"{_code(name)}: {exc}", context)
+        return CommandError(f"{code(name)}: {exc}", context)
 
 
-def _arguments(name: str, args: list[str], context: Context) -> Command:
-    if name == "start":
-        return Command(name, context, batch=_batch(args))
-    if name in {"exclude", "include"}:
-        if not args:
-            raise ValueError("name at least one repository as OWNER/REPO")
-        for repo in args:
-            if not _REPO.fullmatch(repo):
-                raise ValueError(f"{_code(repo)} is not a repository name (OWNER/REPO)")
-        return Command(name, context, repos=tuple(dict.fromkeys(args)))
-    if name in {"rerun", "rebase"}:
-        if any(arg != "--force" for arg in args):
-            raise ValueError(f"unexpected {_code(_first_other(args, '--force'))} (only `--force`)")
-        return Command(name, context, force=bool(args))
-    if name == "waive":
-        if len(args) < 2:
-            raise ValueError("name OWNER/REPO[:PATH] and give a reason")
-        try:
-            repo, path = parse_waiver_target(args[0])
-        except WaiverError as error:
-            raise ValueError(str(error)) from None
-        return Command(name, context, repos=(repo,), path=path, reason=" ".join(args[1:]))
-    if name == "skip":
-        return Command(name, context, reason=" ".join(args) or None)
-    if args:
-        raise ValueError(f"takes no arguments, got {_code(' '.join(args))}")
-    return Command(name, context)
-
-
-def _batch(args: list[str]) -> int | None:
-    if not args:
-        return None
-    if args[0].startswith("--batch="):
-        value, rest = args[0].removeprefix("--batch="), args[1:]
-    elif args[0] == "--batch" and len(args) >= 2:
-        value, rest = args[1], args[2:]
-    elif args[0] == "--batch":
-        raise ValueError("`--batch` needs a number")
-    else:
-        raise ValueError(f"unexpected {_code(args[0])} (only `--batch N`)")
-    if rest:
-        raise ValueError(f"unexpected {_code(rest[0])} after the batch size")
-    if not re.fullmatch(r"[0-9]+", value) or int(value) < 1:
-        raise ValueError(f"the batch size must be a whole number of at least 1, got {_code(value)}")
-    return int(value)
-
-
-def _code(text: str) -> str:
-    """Echo what someone wrote as inline code, so it cannot mention or link anyone."""
-    return "`" + text.replace("`", "'") + "`"
-
-
-def _first_other(args: list[str], allowed: str) -> str:
-    return next(arg for arg in args if arg != allowed)
+def _unknown(name: str, context: Context, *, elsewhere: bool) -> CommandError:
+    if elsewhere:
+        where = "a campaign pull request" if context is Context.ISSUE else "the campaign issue"
+        return CommandError(f"{code(name)} is not a command here (it works on {where})", context)
+    return CommandError(
+        f"{code(name)} is not a command here", context, suggestions=close_matches(name, context)
+    )

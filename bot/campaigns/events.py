@@ -109,6 +109,13 @@ class Failed:
 
 
 @dataclass(frozen=True)
+class Retried:
+    """``/migrate retry-failed``: an earlier failure is over, the work is queued again."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Nudged:
     """A reminder was posted on the PR; it is not activity by people."""
 
@@ -129,5 +136,6 @@ Event = (
     | Excluded
     | Included
     | Failed
+    | Retried
     | Nudged
 )

@@ -62,14 +62,24 @@ def _per_framework(plan: RepoPlan) -> list[FrameworkCount]:
     return [FrameworkCount(f.value, files[f], references[f]) for f in Framework if files[f]]
 
 
+VISIBLE_LISTED = 20
+"""Repositories the App can see, listed in a plan that has none in scope; the rest are counted."""
+
+
 def render_plan(
     campaign: Campaign,
     planned: Sequence[PlannedRepo],
     unreadable: Sequence[UnreadableRepo],
     *,
     web_base: str,
+    visible: Sequence[str] = (),
 ) -> str:
-    """The plan comment: what ``/migrate start`` would do, repository by repository."""
+    """The plan comment: what ``/migrate start`` would do, repository by repository.
+
+    ``visible`` are the repositories the App can see; they are listed (the first
+    ``VISIBLE_LISTED``) only when none is in scope, since an empty plan most
+    often means a glob that matches nothing or an App installed on too few.
+    """
     ordered = sorted(planned, key=lambda p: p.repo.lower())
     with_changes = [p for p in ordered if p.plan.changes]
     repos = [
@@ -120,6 +130,8 @@ def render_plan(
         nothing=[p.repo for p in ordered if not p.plan.changes and not p.plan.protected],
         unreadable=sorted(unreadable, key=lambda u: u.repo.lower()),
         parity=parity_totals(campaign.verify.parity, [p.plan for p in planned]),
+        visible=sorted(visible, key=str.lower)[:VISIBLE_LISTED],
+        visible_total=len(visible),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+from bot.campaigns.command_registry import growing_commands
 from bot.rendering import render
 
 WRITE_PERMISSIONS = frozenset({"write", "maintain", "admin"})
@@ -25,12 +26,13 @@ both spellings are covered, and ``triage`` never counts.
 # An accepted command is acknowledged with this reaction on the comment, not with a reply.
 ACKNOWLEDGEMENT = "+1"
 
-GROWING_COMMANDS = frozenset({"plan", "start", "resume", "include"})
+GROWING_COMMANDS = growing_commands()
 """Campaign-issue commands that make Godwit read or write more repositories.
 
 They run the campaign's YAML, which its author wrote, so they are refused once
 its author may no longer run campaigns; the others (pause, exclude, cancel,
 status, help) only stop or report and stay available to whoever may command.
+Each command's entry in the registry says which kind it is.
 """
 
 

@@ -29,6 +29,7 @@ from bot.campaigns.events import (
     PrOpened,
     PrReopened,
     Pushed,
+    Retried,
     ReviewRequested,
     ReviewSubmitted,
     Verdict,
@@ -272,6 +273,8 @@ def _apply(target: Target, event: Event) -> Target:
             if not _newer(at, target.failed_at):
                 return target
             return replace(target, failure=reason, failed_at=at)
+        case Retried(at):
+            return replace(target, recovered_at=_latest(target.recovered_at, at))
         case Nudged(_, pr_number):
             return replace(target, nudged_prs=tuple(sorted({*target.nudged_prs, pr_number})))
 

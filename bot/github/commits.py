@@ -56,6 +56,31 @@ def branch_head(gh: AnyGitHub, owner: str, repo: str, branch: str) -> str | None
         raise
 
 
+def reproduces(
+    gh: AnyGitHub,
+    owner: str,
+    repo: str,
+    head_sha: str,
+    *,
+    parent_sha: str,
+    changes: Mapping[str, str | None],
+    executables: Collection[str] = (),
+) -> bool:
+    """Whether committing ``changes`` on ``parent_sha`` would give ``head_sha``'s content again.
+
+    Checked by building the tree (a git object, which moves no branch) and
+    comparing ids, so "the same" means byte for byte, modes included.
+    """
+    head = gh.rest.git.get_commit(owner, repo, head_sha).parsed_data
+    if [parent.sha for parent in head.parents] != [parent_sha]:
+        return False
+    base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
+    tree = gh.rest.git.create_tree(
+        owner, repo, base_tree=base_tree, tree=tree_entries(changes, executables)
+    ).parsed_data
+    return tree.sha == head.tree.sha
+
+
 def commit_changes(
     gh: AnyGitHub,
     owner: str,

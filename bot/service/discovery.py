@@ -178,14 +178,21 @@ def discover(services: AppServices, campaign_pk: int) -> None:
         installation_id = campaign.installation_id
         session.commit()
         gh = services.github.installation_client(installation_id)
-        repos = [r for r in installation_repositories(gh) if in_scope(spec, r.full_name, overrides)]
+        visible = installation_repositories(gh)
+        repos = [r for r in visible if in_scope(spec, r.full_name, overrides)]
         keeper = partial(keep_and_commit, session)
         found = scan(gh, spec, repos, keeper, max_repo_bytes=services.max_repo_bytes)
         usage = read_usage(gh, spec, found.planned, services.web_base)
         store_discovery(services, session, campaign, found)
         record_usage(campaign, usage)
         session.commit()
-        body = render_plan(spec, found.planned, found.unreadable, web_base=services.web_base)
+        body = render_plan(
+            spec,
+            found.planned,
+            found.unreadable,
+            web_base=services.web_base,
+            visible=[] if repos else [r.full_name for r in visible],
+        )
         ops = services.ops(session, installation_id)
         campaign.plan_comment_id = ops.upsert_comment(
             campaign.repo,

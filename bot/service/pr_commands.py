@@ -1,10 +1,12 @@
-"""``/migrate`` commands written on a campaign pull request, and cancelling a campaign's PRs.
+"""What ``/migrate`` commands do on a campaign pull request, and cancelling a campaign's PRs.
 
-A command is acknowledged with a reaction as soon as it is accepted; Godwit
-replies only when there is something to say (a refusal, the help, an explain,
-or why a rerun did nothing). Commits people pushed to a Godwit branch are never
-overwritten: ``commit_changes`` moves the branch only from the head Godwit last
-wrote, unless the command says ``--force``.
+The pipeline (``bot.service.command_pipeline``) has parsed, permitted, audited
+and acknowledged the command by the time it gets here; Godwit replies when
+there is something to say (an explain, or why a rerun pushed nothing).
+Commits people pushed to a Godwit branch are never overwritten:
+``commit_changes`` moves the branch only from the head Godwit last wrote,
+unless the command says ``--force``; and a rerun that would give the branch
+the files it already has pushes nothing.
 """
 
 from __future__ import annotations
@@ -16,60 +18,34 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.campaign import Campaign as CampaignSpec
-from bot.campaigns.commands import (
-    PREFIX,
-    Command,
-    CommandError,
-    Context,
-    parse_command,
-    render_help,
-)
 from bot.campaigns.events import Event, Excluded, Planned, PrClosed, Pushed
 from bot.campaigns.explain import render_explain
 from bot.campaigns.links import IssueRef
-from bot.campaigns.permissions import Decision, render_refusal
 from bot.campaigns.pr import PullRequestTarget, branch_name, commit_message, pr_body
 from bot.campaigns.states import OPEN
 from bot.campaigns.states import Target as TargetFacts
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
-from bot.github.commits import BranchMovedError, branch_head, commit_changes
+from bot.github.commits import BranchMovedError, branch_head, commit_changes, reproduces
 from bot.github.content import RepoSnapshot, read_snapshot
 from bot.rendering import render
+from bot.service.command_run import CommandComment
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.pr_ops import PullRequestOps
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import (
-    campaign_by_pk,
     facts_of,
     list_targets,
     record_events,
     spec_of,
-    target_by_pr,
 )
 from bot.store.models import Campaign, Target
 
 EXPLAIN_MARKER = "<!-- godwit:explain -->"
-HELP_MARKER = "<!-- godwit:help -->"
-REFUSAL_MARKER = "<!-- godwit:refusal -->"
 SKIPPED_MARKER = "<!-- godwit:skipped -->"
 CANCELLED_MARKER = "<!-- godwit:cancelled -->"
-
-
-@dataclass(frozen=True)
-class PrComment:
-    """A comment on a pull request, as the ``issue_comment`` or review-comment handler saw it."""
-
-    repo: str
-    pr_number: int
-    comment_id: int
-    author: str
-    author_is_bot: bool
-    body: str
-    installation_id: int
-    on_review: bool = False  # a review comment: reactions go to another endpoint
 
 
 def _reply(template_outcome: str, **context: Any) -> str:
@@ -91,45 +67,6 @@ def godwit_head(facts: TargetFacts) -> str | None:
     return next((p.sha for p in reversed(facts.pushes) if not p.by_human), None)
 
 
-def on_pr_comment(services: AppServices, session: Session, comment: PrComment) -> bool:
-    """Handle ``comment`` if it is a command on a Godwit PR; False when it is not for Godwit."""
-    parsed = parse_command(comment.body, Context.PR)
-    if parsed is None:
-        return False
-    target = target_by_pr(session, comment.repo, comment.pr_number)
-    campaign = campaign_by_pk(session, target.campaign_id) if target is not None else None
-    if target is None or campaign is None:
-        return False
-    ops = services.ops(session, comment.installation_id)
-    # Only write access to this PR's repository counts: not having written the campaign.
-    decision = services.authority(ops).command(
-        comment.repo, comment.author, comment.author_is_bot, on_issue=False
-    )
-    if decision is Decision.IGNORE:
-        return True
-    written = f"{PREFIX} {parsed.name}" if isinstance(parsed, Command) else PREFIX
-    add_audit_entry(
-        session,
-        action=f"command.{decision.value}",
-        installation_id=comment.installation_id,
-        repo=comment.repo,
-        target_number=comment.pr_number,
-        detail=comment.body.strip().splitlines()[0][:200],
-    )
-    if decision is Decision.REFUSE:
-        refusal = render_refusal(comment.author, written, on_issue=False)
-        ops.comment(comment.repo, comment.pr_number, refusal)
-        return True
-    ops.acknowledge(
-        comment.repo, comment.pr_number, comment.comment_id, review_comment=comment.on_review
-    )
-    if isinstance(parsed, CommandError):
-        ops.upsert_comment(comment.repo, comment.pr_number, HELP_MARKER, parsed.render())
-        return True
-    PrCommandRun(services, session, ops, campaign, target, comment).run(parsed)
-    return True
-
-
 @dataclass(frozen=True)
 class PrCommandRun:
     """One accepted command on one campaign PR."""
@@ -139,20 +76,7 @@ class PrCommandRun:
     ops: GitHubOps
     campaign: Campaign
     target: Target
-    comment: PrComment
-
-    def run(self, command: Command) -> None:
-        if command.name in {"rerun", "rebase"}:
-            self.regenerate(replay=command.name == "rebase", force=command.force)
-        elif command.name == "skip":
-            self.skip(command.reason)
-        elif command.name == "explain":
-            self.explain()
-        else:
-            help_text = render_help(Context.PR)
-            self.ops.upsert_comment(
-                self.comment.repo, self.comment.pr_number, HELP_MARKER, help_text
-            )
+    comment: CommandComment
 
     @cached_property
     def spec(self) -> CampaignSpec:
@@ -164,7 +88,7 @@ class PrCommandRun:
 
     def say(self, outcome: str, **context: Any) -> None:
         text = _reply(outcome, author=self.comment.author, **context)
-        self.ops.comment(self.comment.repo, self.comment.pr_number, text)
+        self.ops.comment(self.comment.repo, self.comment.number, text)
 
     def record(self, *events: Event) -> None:
         record_events(self.target, events)
@@ -188,7 +112,7 @@ class PrCommandRun:
         gh, repo = self.ops.gh, self.target.repo
         owner, name = split_repo(repo)
         command = "rebase" if replay else "rerun"
-        pr = gh.rest.pulls.get(owner, name, self.comment.pr_number).parsed_data
+        pr = gh.rest.pulls.get(owner, name, self.comment.number).parsed_data
         branch = branch_name(self.spec)
         facts = facts_of(self.target)
         ours = godwit_head(facts)
@@ -210,6 +134,25 @@ class PrCommandRun:
             self.say("nothing_to_change", base=pr.base.ref, base_sha=base_sha)
             self.record(Planned(now, has_changes=False))
             return
+        where = PullRequestTarget(
+            repo, base_sha, self.issue, self.services.web_base, number=pr.number
+        )
+        body = pr_body(self.spec, plan, where, keys=self.services.marker_keys)
+        if head is not None and reproduces(
+            gh,
+            owner,
+            name,
+            head,
+            parent_sha=base_sha,
+            changes=plan.changes,
+            executables=snapshot.executables,
+        ):
+            # Nothing to push; the description still follows the current campaign.
+            if (pr.body or "") != body:
+                PullRequestOps(self.ops).update_body(repo, pr.number, body)
+            self.target.spec_hash = self.campaign.spec_hash
+            self.say("same_tree", command=command, base=pr.base.ref, base_sha=base_sha)
+            return
         try:
             sha = commit_changes(
                 gh,
@@ -225,10 +168,6 @@ class PrCommandRun:
         except BranchMovedError as moved:
             self.say("human_commits", command=command, head=moved.actual or "", godwit_head=ours)
             return
-        where = PullRequestTarget(
-            repo, base_sha, self.issue, self.services.web_base, number=pr.number
-        )
-        body = pr_body(self.spec, plan, where, keys=self.services.marker_keys)
         PullRequestOps(self.ops).update_body(repo, pr.number, body)
         self.target.base_sha = base_sha
         self.target.spec_hash = self.campaign.spec_hash
@@ -247,7 +186,7 @@ class PrCommandRun:
 
     def skip(self, reason: str | None) -> None:
         """Close the PR and take the repository out of the campaign, saying who and why."""
-        repo, number = self.target.repo, self.comment.pr_number
+        repo, number = self.target.repo, self.comment.number
         text = _reply(
             "skipped",
             author=self.comment.author,
@@ -268,7 +207,7 @@ class PrCommandRun:
         text = render_explain(
             self.spec, plan, repo=self.target.repo, web_base=self.services.web_base
         )
-        self.ops.upsert_comment(self.target.repo, self.comment.pr_number, EXPLAIN_MARKER, text)
+        self.ops.upsert_comment(self.target.repo, self.comment.number, EXPLAIN_MARKER, text)
 
 
 def cancel_campaign(

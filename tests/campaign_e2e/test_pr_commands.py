@@ -97,3 +97,51 @@ def test_explain_help_and_refusal(world: World) -> None:
     assert refusal.startswith("<!-- godwit:refusal -->")
     assert "@passer-by" in refusal
     assert world.sandbox.branch_sha(DBT, BRANCH) == before
+
+
+def test_a_rerun_that_would_give_the_same_files_pushes_nothing(world: World) -> None:
+    _, pulls = start(world)
+    number = pulls[BQ].number
+    before = world.sandbox.branch_sha(BQ, BRANCH)
+
+    comment = world.command(number, "/migrate rerun", login="bruno-jobs", repo=BQ)
+
+    assert world.reactions(number, comment, BQ) == [f"+1 by {world.bot}"]
+    assert world.sandbox.branch_sha(BQ, BRANCH) == before
+    reply = replies(world, BQ, number)[-1]
+    assert "already up to date" in reply
+    assert "Godwit pushed nothing" in reply
+    assert "pull_request.rerun" not in world.audit_actions()
+
+    # Once the default branch moves, the same command does push, onto the new base.
+    moved = world.sandbox.push(BQ, "main", {"NOTES.md": "moved on\n"}, author="bruno-jobs")
+    world.settle()
+    world.command(number, "/migrate rerun", login="bruno-jobs", repo=BQ)
+    assert head_commit(world, BQ).parents == (moved,)
+    assert world.audit_actions().count("pull_request.rerun") == 1
+
+
+def test_pr_and_issue_commands_share_one_pipeline(world: World) -> None:
+    number, pulls = start(world)
+    pr = pulls[DBT].number
+    world.sandbox.create_user("passer-by")
+    audited = len(world.audit_actions())
+
+    typo = world.command(pr, "/migrate explian", login="alice-analytics", repo=DBT)
+    first = replies(world, DBT, pr)[-1]
+    world.command(pr, "/migrate rerum", login="alice-analytics", repo=DBT)
+    refused_pr = world.command(pr, "/migrate explain", login="passer-by", repo=DBT)
+    refused_issue = world.command(number, "/migrate status", login="passer-by")
+
+    answers = replies(world, DBT, pr)
+    assert answers[-3] == first  # the typo's answer was not edited by the next one
+    assert first.startswith("<!-- godwit:not-understood -->")
+    assert "Did you mean `/migrate explain`?" in first
+    assert "Did you mean `/migrate rerun`" in answers[-2]
+    assert answers[-1].startswith("<!-- godwit:refusal -->")
+    assert world.bot_comments(number)[-1].body.startswith("<!-- godwit:refusal -->")
+    for comment, where, repo in [(typo, pr, DBT), (refused_pr, pr, DBT)]:
+        assert world.reactions(where, comment, repo) == []
+    assert world.reactions(number, refused_issue) == []
+    commands = [a for a in world.audit_actions()[audited:] if a.startswith("command.")]
+    assert commands == ["command.accept", "command.accept", "command.refuse", "command.refuse"]

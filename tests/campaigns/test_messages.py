@@ -102,6 +102,26 @@ def test_validation_comment_for_an_issue_without_yaml() -> None:
     assert "| - | - | no ```yaml block found; no response under 'Campaign' |" in text
 
 
+def test_a_plan_with_nothing_in_scope_says_so_and_lists_what_the_app_can_see(
+    campaign: Campaign,
+) -> None:
+    visible = [f"acme/repo-{n:02d}" for n in range(23, 0, -1)]
+    text = render_plan(campaign, [], [], web_base=WEB, visible=visible)
+    lines = text.splitlines()
+    assert "**No repository matches this campaign's scope**" in text
+    globs = ", ".join(campaign.scope.repos)
+    assert f"The scope is `repos: {globs}`" in text
+    assert "The App can see 23 repositories (the first 20 by name):" in lines
+    listed = [line.removeprefix("- ") for line in lines if line.startswith("- acme/")]
+    assert listed == [f"acme/repo-{n:02d}" for n in range(1, 21)]
+    assert "- and 3 more" in lines
+    assert "in scope:" not in text
+    assert "Comment `/migrate start`" not in text
+
+    nothing_visible = render_plan(campaign, [], [], web_base=WEB)
+    assert "The App can see no repository of this installation" in nothing_visible
+
+
 def test_plan_comment(campaign: Campaign, plan: RepoPlan) -> None:
     quiet = plan_repository(campaign, {"jobs/other.sql": "SELECT 1\n"})
     text = render_plan(
