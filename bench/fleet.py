@@ -437,7 +437,7 @@ def _java_string(query: str, text_block: bool) -> str:
     if text_block:
         inner = "\n".join("        " + line for line in lines)
         return f'"""\n{inner}\n        """'
-    return "\n        + ".join(f'"{line} "' for line in lines)
+    return "\n        + ".join(f'"{line}\\n"' for line in lines)
 
 
 def beam_job(
@@ -451,8 +451,7 @@ def beam_job(
     if shape == "query":
         query = consumer_query(rng, f"`{OLD}`") if spec == OLD_SPEC else other_query(rng)
         text_block = rng.random() < 0.5
-        # A concatenated query is one line of SQL per literal, joined by spaces.
-        statements = [query if text_block else " ".join(query.splitlines()) + " "]
+        statements = [query]  # a literal per line, each ending in an escaped newline
         fields = f"  private static final String QUERY =\n        {_java_string(query, text_block)};\n"
         read = "BigQueryIO.readTableRows().fromQuery(QUERY).usingStandardSql()"
     elif shape == "constant":
