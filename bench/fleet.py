@@ -328,12 +328,12 @@ object {job} {{
 
 def _scala_query(query: str) -> str:
     margin = "\n".join("        |" + line for line in query.rstrip("\n").splitlines())
-    return f'''    sc.bigQuerySelect(
+    return f"""    sc.bigQuerySelect(
         Query(\"\"\"
 {margin}
         |\"\"\".stripMargin)
       )
-      .map(row => row.getString("user_id"))'''
+      .map(row => row.getString("user_id"))"""
 
 
 def scio_job(
@@ -347,7 +347,7 @@ def scio_job(
         return _scala_job(pkg, job, "", "", _scala_query(query)), [query]
     if shape == "typed":
         members = f'  @BigQueryType.fromTable("{spec}")\n  class Row\n'
-        body = "    sc.typedBigQuery[Row]()\n      .map(r => r.user_id.getOrElse(\"\"))"
+        body = '    sc.typedBigQuery[Row]()\n      .map(r => r.user_id.getOrElse(""))'
         imports = "import com.spotify.scio.bigquery.types.BigQueryType\n"
         return _scala_job(pkg, job, imports, members, body), []
     if shape == "constant":
@@ -410,7 +410,9 @@ def scio_pipeline_repo(
 ) -> None:
     """Scio pipelines in every shape the engine reads, over the old table or others."""
     files = noise_files(rng, size // 4)
-    files["build.sbt"] = 'libraryDependencies += "com.spotify" %% "scio-google-cloud-platform" % "0.14.0"\n'
+    files["build.sbt"] = (
+        'libraryDependencies += "com.spotify" %% "scio-google-cloud-platform" % "0.14.0"\n'
+    )
     pkg = _package(name)
     base = "src/main/scala/" + pkg.replace(".", "/")
     for i in range(size - len(files)):
@@ -452,7 +454,9 @@ def beam_job(
         query = consumer_query(rng, f"`{OLD}`") if spec == OLD_SPEC else other_query(rng)
         text_block = rng.random() < 0.5
         statements = [query]  # a literal per line, each ending in an escaped newline
-        fields = f"  private static final String QUERY =\n        {_java_string(query, text_block)};\n"
+        fields = (
+            f"  private static final String QUERY =\n        {_java_string(query, text_block)};\n"
+        )
         read = "BigQueryIO.readTableRows().fromQuery(QUERY).usingStandardSql()"
     elif shape == "constant":
         fields = f'  static final String SOURCE_TABLE = "{spec}";\n'

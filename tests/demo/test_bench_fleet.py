@@ -1,4 +1,4 @@
-"""The engine benchmark's fleet: its labels hold for the engine, so the benchmark's counts mean something.
+"""The engine benchmark's fleet: its labels hold for the engine, so its counts mean something.
 
 A small fleet of every repository kind is planned with the real engine. Every
 file labelled a consumer must be planned with a change or a guardrail, no near
@@ -28,7 +28,8 @@ def fleet_module() -> ModuleType:
     sys.path.insert(0, str(BENCH))
     try:
         spec = importlib.util.spec_from_file_location("fleet", BENCH / "fleet.py")
-        assert spec is not None and spec.loader is not None
+        assert spec is not None
+        assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
@@ -69,7 +70,9 @@ def test_no_near_miss_is_taken_for_a_reference(
     assert len(near_misses) > 20
     for key in sorted(near_misses & plans.keys()):
         plan = plans[key]
-        assert not (plan.references or plan.changed or plan.guardrails), key
+        assert not plan.references, key
+        assert not plan.changed, key
+        assert not plan.guardrails, key
 
 
 def test_only_labelled_consumers_change(
@@ -87,7 +90,7 @@ def test_the_fleet_holds_every_pipeline_shape_and_its_sql(fleet_module: ModuleTy
         "@BigQueryType.fromTable",
         ".setTableId(",
         "bigQueryStorage(",
-        "Query(\"\"\"",
+        'Query("""',
         "private val Source",
         "fromQuery(QUERY).usingStandardSql()",
         "@Default.String(",
