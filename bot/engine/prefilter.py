@@ -5,7 +5,11 @@ In a fleet where a few percent of files read the old table, skipping the rest
 unparsed is most of the speed. The test must never skip a file that could hold a
 reference, so it looks for anything that can spell one: the table's own name
 (every qualified, quoted, bare or decorated form contains it) and
-``dataset.<prefix>*`` (a wildcard over the old table).
+``dataset.<prefix>*`` (a wildcard over the old table). The name must stand alone:
+a letter, digit or underscore on either side makes another table (``plays_v10``,
+``old_plays_v1``), which a fleet names far more often than it reads the old one.
+Any other neighbour (a quote, ``.``, ``$``, ``*``, ``-``, a non-ASCII letter)
+lets the file through, so the rule can only keep files in, never a reference out.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ def needle_pattern(campaign: Campaign, extra_needles: Iterable[str] = ()) -> re.
     alternatives: list[str] = []
     for mapping in campaign.tables:
         old = mapping.old_name
-        alternatives.append(re.escape(old.table))
+        alternatives.append(rf"(?<![A-Za-z0-9_]){re.escape(old.table)}(?![A-Za-z0-9_])")
         alternatives.append(rf"{re.escape(old.dataset)}`?\s*\.\s*`?[A-Za-z0-9_]*\*")
     alternatives.extend(re.escape(needle) for needle in extra_needles)
     return re.compile("|".join(alternatives))

@@ -28,6 +28,13 @@ CAMPAIGN = Campaign.model_validate(
         "SELECT * FROM `music`.`plays*`",
         "SELECT * FROM music . pla*",
         'val spec = "legacy-proj:music.plays_v1"',
+        "SELECT * FROM `legacy-proj.music.plays_v1*`",
+        "SELECT * FROM `legacy-proj.music.plays_v1@-3600000`",
+        "SELECT * FROM `legacy-proj.music.plays_v1-eu`",
+        "{{ source('music', 'plays_v1') }}",
+        's"$project:music.plays_v1"',
+        '"plays_v1"',
+        "plays_v1",
     ],
 )
 def test_every_spelling_of_a_reference_passes(text: str) -> None:
@@ -41,6 +48,11 @@ def test_every_spelling_of_a_reference_passes(text: str) -> None:
         "SELECT * FROM `legacy-proj.music.tracks` WHERE n > 1 * 2",
         "SELECT COUNT(*) FROM music.albums",
         "",
+        "SELECT * FROM `legacy-proj.music.plays_v10`",
+        "SELECT * FROM `legacy-proj.music.plays_v1_backup`",
+        "SELECT * FROM `legacy-proj.music.old_plays_v1`",
+        'val spec = "legacy-proj:music.plays_v12"',
+        "-- see replays_v1 and plays_v1x",
     ],
 )
 def test_text_without_a_needle_is_ruled_out(text: str) -> None:
