@@ -40,6 +40,7 @@ class _Watchdog:
         self._changed = threading.Condition()
         self._deadline: float | None = None  # monotonic time the running query must end by
         self._idle = False  # waiting with no deadline: only a notify wakes it
+        self._closed = False
         thread = threading.Thread(target=self._watch, name="parity-watchdog", daemon=True)
         thread.start()
 
@@ -53,9 +54,15 @@ class _Watchdog:
         with self._changed:
             self._deadline = None
 
+    def close(self) -> None:
+        with self._changed:
+            self._deadline = None
+            self._closed = True
+            self._changed.notify()
+
     def _watch(self) -> None:
         with self._changed:
-            while True:
+            while not self._closed:
                 if self._deadline is None:
                     self._idle = True
                     self._changed.wait()
@@ -90,6 +97,17 @@ def _connection() -> duckdb.DuckDBPyConnection:
         _SESSION.connection.execute("PRAGMA disable_optimizer")
         _SESSION.watchdog = _Watchdog(_SESSION.connection)
     return _SESSION.connection
+
+
+def reset() -> None:
+    """Close this thread's database and forget its tables (a benchmark measures a cold start)."""
+    if _SESSION.connection is not None:
+        if _SESSION.watchdog is not None:
+            _SESSION.watchdog.close()
+        _SESSION.connection.close()
+    _SESSION.connection = None
+    _SESSION.watchdog = None
+    _SESSION.schemas.clear()
 
 
 def ensure_schema(name: str, build: Callable[[str], str]) -> None:
