@@ -1,8 +1,8 @@
 """The web dashboard's table of repositories: one row per target, filters, sorting, owners.
 
 Rows extend the issue dashboard's ``TargetView`` (same states, same problems) with what a
-wider page has room for: checks and review state read from the target's facts, and a
-parity status, which stays ``None`` until parity checking reports one per repository.
+wider page has room for: checks and review state read from the target's facts, and the
+parity counts of the repository's last plan.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.campaigns.dashboard import Problem, TargetView, problems_of
+from bot.campaigns.parity_totals import ParityTotals
 from bot.campaigns.states import FAILING_CONCLUSIONS, OPEN, RepoState
 from bot.campaigns.states import Target as TargetFacts
 
@@ -35,8 +36,11 @@ class BoardRow:
     checks: Checks | None  # None: no pull request
     review: ReviewState | None
     problems: tuple[Problem, ...]
-    parity: str | None = None
-    """Filled by parity checking once it reports per repository; shown as "not checked"."""
+
+    @property
+    def parity(self) -> ParityTotals | None:
+        """Parity counts of the last plan; None: not recorded, shown as "not checked"."""
+        return self.view.parity
 
     @property
     def repo(self) -> str:

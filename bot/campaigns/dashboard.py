@@ -20,6 +20,7 @@ from bot.campaign import Campaign
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import MAX_BODY
 from bot.campaigns.nudges import idle
+from bot.campaigns.parity_totals import ParityTotals, campaign_totals
 from bot.campaigns.residual import Readiness
 from bot.campaigns.states import OPEN, SETTLED, RepoState, Target
 from bot.rendering import render
@@ -74,6 +75,8 @@ class TargetView:
     usage: AgentUsage | None = None
     residual: int = 0
     """References the default branch still makes to an old table (not waived)."""
+    parity: ParityTotals | None = None
+    """Parity counts of the repository's last plan; None: not recorded (shown "not checked")."""
 
     @property
     def residual_left(self) -> int:
@@ -91,6 +94,7 @@ def view_of(
     guardrails: int = 0,
     usage: AgentUsage | None = None,
     residual: int = 0,
+    parity: ParityTotals | None = None,
 ) -> TargetView:
     return TargetView(
         repo=target.repo,
@@ -103,6 +107,7 @@ def view_of(
         guardrails=guardrails,
         usage=usage,
         residual=residual,
+        parity=parity,
     )
 
 
@@ -259,6 +264,8 @@ def render_dashboard(
         attention=needs_attention(views, now=now, stale_days=stale_days),
         now=now,
         usage=sum(usages, AgentUsage()) if usages else None,
+        parity=campaign_totals(view.parity for view in views),
+        parity_enabled=campaign.verify.parity,
         page_url=page_url,
     )
     for shown in (rows, [row for row in rows if row.state not in SETTLED]):

@@ -29,6 +29,7 @@ from bot.engine.sql.reading import dialect_named, parse, tokenize
 from bot.engine.sql.tables import TableResolver, TreeNodes, find_old_tables, names_new, table_name
 from bot.parity import data, duck, statement
 from bot.parity.outcome import Counterexample, Outcome, Table, Verdict
+from bot.parity.parsed import Parsed
 from bot.parity.statement import NotCheckableError, Shape, Slot, Typing
 from bot.parity.values import multiset, table
 
@@ -125,18 +126,26 @@ class Prover:
         *,
         resolver: TableResolver | None = None,
         opaque: Callable[[str], bool] | None = None,
+        parsed: Parsed | None = None,
     ) -> Outcome:
-        """Compare ``original`` (reading old tables) with ``rewritten`` (reading new ones)."""
+        """Compare ``original`` (reading old tables) with ``rewritten`` (reading new ones).
+
+        ``parsed``: the two texts' trees, when the caller parsed them already.
+        """
         reasons = {t for t in self.tables if isinstance(t, str)}
         if len(reasons) == 1 and len(reasons) == len(self.tables):
             return Outcome(Verdict.NOT_CHECKABLE, reasons.pop())  # no table can be made at all
         try:
-            before = self._parse(original, "original")
-            after = self._parse(rewritten, "rewritten")
-            old_nodes = {
-                id(ref.node): self.mappings.index(ref.mapping)
-                for ref in find_old_tables(TreeNodes.of(before), original, self.mappings, resolver)
-            }
+            if parsed is None:
+                before = self._parse(original, "original")
+                after = self._parse(rewritten, "rewritten")
+                refs = find_old_tables(TreeNodes.of(before), original, self.mappings, resolver)
+                old_tables: Sequence[tuple[exp.Expr, TableMapping]] = [
+                    (ref.node, ref.mapping) for ref in refs
+                ]
+            else:
+                before, after, old_tables = parsed.original, parsed.rewritten, parsed.old_tables
+            old_nodes = {id(node): self.mappings.index(mapping) for node, mapping in old_tables}
             opaque_names = _opaque_columns((before, after), opaque)
             key = (original, rewritten, tuple(sorted(old_nodes.values())), opaque_names)
             cached = _cached(self, key)
@@ -286,18 +295,41 @@ class Prover:
         return Outcome(Verdict.DIFFERS, reason, run.rows(seed), seed + 1, example)
 
 
-def _run_all(
-    sql: str, schemas: Sequence[dict[str, str]]
-) -> tuple[list[str], list[list[tuple[object, ...]]]]:
+_Outputs = tuple[list[str], list[list[tuple[object, ...]]]]
+
+
+class _Results(threading.local):
+    """Outputs by the exact text run: schema names spell their data, so equal text, equal rows.
+
+    Two statements of a fleet often read the same before (or after) their rewrites
+    differ elsewhere: the side they share runs once.
+    """
+
+    def __init__(self) -> None:
+        self.by_text: OrderedDict[str, _Outputs] = OrderedDict()
+
+
+_RESULTS = _Results()
+RESULTS_KEPT = 1024
+
+
+def _run_all(sql: str, schemas: Sequence[dict[str, str]]) -> _Outputs:
     """One query over every dataset (a UNION ALL tagged by seed): one plan instead of several."""
     union = " UNION ALL ".join(
         f"SELECT {seed} AS __parity_seed, * FROM ({_bind(sql, bound)}) AS __parity_{seed}"
         for seed, bound in enumerate(schemas)
     )
+    kept = _RESULTS.by_text.get(union)
+    if kept is not None:
+        _RESULTS.by_text.move_to_end(union)
+        return kept
     names, rows = duck.run(union)
     by_seed: list[list[tuple[object, ...]]] = [[] for _ in schemas]
     for row in rows:
         by_seed[int(str(row[0]))].append(row[1:])
+    _RESULTS.by_text[union] = (names[1:], by_seed)
+    while len(_RESULTS.by_text) > RESULTS_KEPT:
+        _RESULTS.by_text.popitem(last=False)
     return names[1:], by_seed
 
 
@@ -347,8 +379,9 @@ def _full_key(prover: Prover, key: tuple[object, ...]) -> tuple[object, ...]:
 
 
 def clear_cache() -> None:
-    """Forget remembered outcomes (to measure the work itself)."""
+    """Forget remembered outcomes and query results (to measure the work itself)."""
     _CACHE.outcomes.clear()
+    _RESULTS.by_text.clear()
 
 
 def _cached(prover: Prover, key: tuple[object, ...]) -> Outcome | None:

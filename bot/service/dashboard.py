@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.campaigns.dashboard import TargetView, render_dashboard, view_of
 from bot.campaigns.lifecycle import CampaignState
+from bot.campaigns.parity_totals import totals_of_stored
 from bot.campaigns.residual import Readiness
 from bot.service.agent.usage import agent_usage_of
 from bot.store.campaigns import (
@@ -40,13 +41,14 @@ def request_dashboard_refresh(services: AppServices, session: Session, campaign:
 
 
 def target_views(targets: Sequence[Target], readiness: Readiness) -> list[TargetView]:
-    """One row per target, with its open residual references from ``readiness``."""
+    """One row per target, with its open residual references from ``readiness`` and its parity."""
     return [
         view_of(
             facts_of(target),
             guardrails=target.guardrails,
             usage=agent_usage_of(target),
             residual=len(readiness.open_in(target.repo)),
+            parity=totals_of_stored(target.parity),
         )
         for target in targets
     ]

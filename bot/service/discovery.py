@@ -30,6 +30,7 @@ from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.events import Excluded, Failed, Planned
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.messages import PLAN_MARKER, PlannedRepo, UnreadableRepo, render_plan
+from bot.campaigns.parity_totals import totals_of_verdicts
 from bot.campaigns.residual import residual_of_plan, unread_repository
 from bot.campaigns.scope import in_scope
 from bot.engine.plan import RepoPlan
@@ -143,6 +144,13 @@ def guardrail_count(plan: RepoPlan) -> int:
     return sum(1 for _ in plan.guardrails)
 
 
+def parity_record(plan: RepoPlan, spec: CampaignSpec) -> dict[str, int] | None:
+    """The plan's parity counts as the target keeps them; None when parity is off."""
+    if not spec.verify.parity:
+        return None
+    return totals_of_verdicts(p.outcome.verdict for _, p in plan.parity).stored()
+
+
 def all_guardrails(plan: RepoPlan) -> bool:
     """Every changed file only gains guardrail comments: the PR needs a person to finish it."""
     changed = [f for f in plan.files if f.changed]
@@ -150,12 +158,17 @@ def all_guardrails(plan: RepoPlan) -> bool:
 
 
 def record_plan(
-    target: Target, planned: PlannedRepo, default_branch: str | None, services: AppServices
+    target: Target,
+    planned: PlannedRepo,
+    default_branch: str | None,
+    services: AppServices,
+    spec: CampaignSpec,
 ) -> None:
     plan = planned.plan
     target.default_branch = default_branch or target.default_branch
     target.files_changed = len(plan.changes)
     target.guardrails = guardrail_count(plan)
+    target.parity = parity_record(plan, spec)
     target.needs_human = all_guardrails(plan)
     target.last_error = None
     residuals = residual_of_plan(planned.repo, plan, ref=planned.ref)
@@ -216,9 +229,10 @@ def store_discovery(
     services: AppServices, session: Session, campaign: Campaign, found: Discovered
 ) -> None:
     """Upsert a target per repository, record excluded ones, and move the campaign on."""
+    spec = spec_of(campaign)
     for planned in found.planned:
         target = upsert_target(session, campaign, planned.repo)
-        record_plan(target, planned, found.default_branches.get(planned.repo), services)
+        record_plan(target, planned, found.default_branches.get(planned.repo), services, spec)
     for unreadable in found.unreadable:
         target = upsert_target(session, campaign, unreadable.repo)
         target.last_error = unreadable.reason

@@ -32,6 +32,7 @@ from bot.rendering import render
 from bot.service.command_run import CommandComment
 from bot.service.context import AppServices
 from bot.service.dashboard import request_dashboard_refresh
+from bot.service.discovery import parity_record
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.pr_ops import PullRequestOps
 from bot.store.audit import add_audit_entry
@@ -173,6 +174,7 @@ class PrCommandRun:
         self.target.spec_hash = self.campaign.spec_hash
         self.target.files_changed = sum(1 for f in plan.files if f.changed)
         self.target.guardrails = sum(1 for _ in plan.guardrails)
+        self.target.parity = parity_record(plan, self.spec)
         add_audit_entry(
             self.session,
             action=f"pull_request.{command}",

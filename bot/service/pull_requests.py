@@ -41,7 +41,7 @@ from bot.github.commits import BranchMovedError, commit_changes
 from bot.github.content import RepoSnapshot
 from bot.github.retry import RescheduleJob
 from bot.service.dashboard import request_dashboard_refresh
-from bot.service.discovery import all_guardrails, guardrail_count
+from bot.service.discovery import all_guardrails, guardrail_count, parity_record
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.locking import repo_lock
 from bot.service.snapshots import snapshot_at
@@ -241,6 +241,7 @@ def _open(services: AppServices, session: Session, campaign: Campaign, target: T
     target.branch = branch_name(spec)
     target.files_changed = len(proposal.plan.changes)
     target.guardrails = guardrail_count(proposal.plan)
+    target.parity = parity_record(proposal.plan, spec)
     target.needs_human = all_guardrails(proposal.plan)
     target.last_error = None
     request_dashboard_refresh(services, session, campaign)

@@ -163,6 +163,8 @@ class Target(Base):
     """The default-branch commit ``residual`` was read from."""
     residual_due: Mapped[bool] = mapped_column(default=False)
     """The default branch changed (a merge, a push) and has not been scanned again yet."""
+    parity: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    """Parity counts of the last plan (``bot.campaigns.parity_totals``); None: not recorded."""
 
 
 class Delivery(Base):

@@ -16,6 +16,7 @@ from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.board import BoardRow, board_row
 from bot.campaigns.burndown import Day, burndown
 from bot.campaigns.dashboard import AgentUsage, Progress, progress_of, view_of
+from bot.campaigns.parity_totals import ParityTotals, campaign_totals
 from bot.campaigns.residual import Readiness
 from bot.campaigns.states import Target as TargetFacts
 from bot.service.dashboard import target_views
@@ -82,6 +83,8 @@ class CampaignPage:
     """What the default branches still read of the old tables (``bot.campaigns.residual``)."""
     audit: tuple[AuditEntry, ...]
     audit_more: bool
+    parity: tuple[ParityTotals, int] | None
+    """Parity counts summed over the repositories that recorded them, and how many those are."""
     days: tuple[Day, ...]
 
 
@@ -118,5 +121,6 @@ def campaign_page(
         readiness=readiness,
         audit=tuple(audit[:AUDIT_SHOWN]),
         audit_more=len(audit) > AUDIT_SHOWN,
+        parity=campaign_totals(v.parity for v in views),
         days=tuple(burndown(facts, start=campaign.created_at.date(), today=now.date())),
     )

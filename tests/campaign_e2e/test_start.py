@@ -226,3 +226,44 @@ def test_a_consumer_in_ci_configuration_is_listed_in_the_pr_and_never_changed(
         "acme/acme-bq-jobs", BRANCH, "jobs/daily_top_tracks/query.sql"
     )
     assert b"plays_v2" in changed
+
+
+def _parity_cell(counts: dict[str, int]) -> str:
+    if not sum(counts.values()):
+        return "no rewritten statement"
+    differs = counts["differs"]
+    return (
+        f"{counts['proven']} proven, {differs} differ{'s' if differs == 1 else ''} "
+        f"(guardrailed), {counts['not checkable']} not checkable"
+    )
+
+
+def test_the_dashboard_shows_each_repositorys_parity_and_the_total(world: World) -> None:
+    from bot.checkout import read_checkout
+    from bot.demo.world import examples_dir
+    from bot.engine.planner import plan_repository
+    from bot.parity.outcome import Verdict
+
+    expected: dict[str, dict[str, int]] = {}
+    for name in CHANGED:
+        plan = plan_repository(world.spec, read_checkout(examples_dir() / "repos" / name))
+        expected[name] = {v.value: plan.parity_count(v) for v in Verdict}
+    assert sum(c["proven"] for c in expected.values()) >= 8  # the examples do get proven
+    number = world.open_campaign()
+
+    planned = world.dashboard(number) or ""  # discovery's plans record the counts already
+    world.command(number, "/migrate start")
+
+    dashboard = world.dashboard(number) or ""
+    for text in (planned, dashboard):
+        rows = {
+            line.split(" | ")[0].removeprefix("| "): line.rstrip(" |").rsplit(" | ", 1)[1]
+            for line in text.splitlines()
+            if line.startswith("| acme/")
+        }
+        for name, counts in expected.items():
+            assert rows[f"acme/{name}"] == _parity_cell(counts), name
+        assert rows["acme/acme-web-frontend"] == "no rewritten statement"
+        total = {v: sum(c[v] for c in expected.values()) for v in expected[CHANGED[0]]}
+        heading = "**Parity** (rewritten statements run old against new on synthetic data)"
+        assert f"{heading}: {_parity_cell(total)}, over 6 repositories planned." in text

@@ -35,6 +35,8 @@ def broken_parentheses(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def wrong(self: Prover, original: str, rewritten: str, **kwargs: object) -> object:
         broken = rewritten.replace("(subtotal + shipping) * 2", "subtotal + shipping * 2")
+        if broken != rewritten:
+            kwargs.pop("parsed", None)  # the engine's trees are of the text it wrote
         return prove(self, original, broken, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Prover, "prove", wrong)

@@ -94,3 +94,31 @@ def test_every_problem_has_words_on_the_web_pages() -> None:
     labels = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()))
     words = labels.get_template("web/_labels.html.j2").module.PROBLEM  # type: ignore[attr-defined]
     assert set(words) == {problem.value for problem in Problem}
+
+
+def test_each_row_and_the_progress_show_parity(live: Live, client: httpx.Client) -> None:
+    from bot.campaign import load_campaign_file
+    from bot.checkout import read_checkout
+    from bot.demo.world import examples_dir
+    from bot.engine.planner import plan_repository
+    from bot.parity.outcome import Verdict
+
+    spec = load_campaign_file(examples_dir() / "campaign.yml")
+    proven = {
+        name: plan_repository(
+            spec, read_checkout(examples_dir() / "repos" / name.split("/")[-1])
+        ).parity_count(Verdict.PROVEN)
+        for name in live.org.repos
+    }
+    assert sum(proven.values()) >= 8
+    page = client.get(live.campaign_url).text
+    cells = dict(re.findall(r'<tr data-repo="([^"]+)".*?<td data-parity>([^<]*)</td>', page, re.S))
+    for name, count in proven.items():
+        if count:
+            assert cells[name].startswith(f"{count} proven, 0 differ"), name
+        else:
+            assert cells[name] == "no rewritten statement", name
+    total = re.search(r'<p class="summary" id="parity-total">(.*?)</p>', page, re.S)
+    assert total is not None
+    assert f"{sum(proven.values())} proven, 0 differ" in total.group(1)
+    assert "not checked" not in page

@@ -60,8 +60,9 @@ from bot.engine.sql.tables import (
     strings_mention_old_table,
     table_name,
 )
-from bot.engine.sql.verify import output_names, projection_name, verify_statement
+from bot.engine.sql.verify import output_names, projection_name, verify_parsed
 from bot.parity.outcome import Verdict
+from bot.parity.parsed import Parsed
 from bot.parity.provers import prover_for
 
 if TYPE_CHECKING:
@@ -133,12 +134,13 @@ def _rewrite_statement(
     planned = _plan_statement(text, dialect, mappings, resolver, result)
     if planned is None:
         return
-    # Only plain data is left of the statement's tree, which is garbage from here on.
-    # sqlglot trees are cyclic: holding one while the rewritten text is parsed would
-    # have the garbage collector move it to older generations, which are costly to
-    # collect, instead of reclaiming it.
-    plan, checked, expected = planned
-    problem = verify_statement(checked, text.dialect, mappings, expected)
+    # Only plain data is left of the statement's tree, unless parity runs it: then the
+    # tree is handed to the prover instead of parsed again. Otherwise it is garbage from
+    # here on; sqlglot trees are cyclic, and holding one while the rewritten text is
+    # parsed would have the garbage collector move it to older generations, which are
+    # costly to collect, instead of reclaiming it.
+    plan, checked, expected, parsed = planned
+    problem, checked_tree = verify_parsed(checked, text.dialect, mappings, expected)
     if problem is not None:
         result.verification.append(VerificationIssue(text.statement.start, problem))
         _guard(text, result, f"rewrite could not be verified: {problem}")
@@ -146,7 +148,7 @@ def _rewrite_statement(
     if (
         plan.edits
         and text.prover is not None
-        and not _parity_holds(text, plan, checked, resolver, result)
+        and not _parity_holds(text, plan, checked, (parsed, checked_tree), resolver, result)
     ):
         return
     if plan.edits:
@@ -155,14 +157,28 @@ def _rewrite_statement(
 
 
 def _parity_holds(
-    text: _Text, plan: _Plan, checked: str, resolver: TableResolver | None, result: FileRewrite
+    text: _Text,
+    plan: _Plan,
+    checked: str,
+    trees: tuple[_Parsed | None, exp.Expr | None],
+    resolver: TableResolver | None,
+    result: FileRewrite,
 ) -> bool:
-    """Run the verified rewrite old against new (``bot.parity``); one that differs is guarded."""
+    """Run the verified rewrite old against new (``bot.parity``); one that differs is guarded.
+
+    ``trees``: the statement's and the rewrite's trees, given to the prover to keep.
+    """
     assert text.prover is not None
     start, end = text.statement.start, text.statement.end
     original = text.sql[start:end]
     spans = [(a, b) for a, b in text.left_out if a < end and b > start]
-    if spans:
+    given, checked_tree = trees
+    parsed = (
+        Parsed(given.tree, checked_tree, given.old_tables)
+        if given is not None and checked_tree is not None and not spans
+        else None
+    )
+    if spans:  # the texts parity runs are not the ones parsed: the prover parses its own
         chars = list(original)
         for a, b in spans:
             for at in range(max(a, start), min(b, end)):
@@ -171,12 +187,22 @@ def _parity_holds(
         original = "".join(chars)
         kept = [e for e in plan.checked if not any(a <= e.start and e.end <= b for a, b in spans)]
         checked = apply_edits(original, kept, offset=start)
-    outcome = text.prover.prove(original, checked, resolver=resolver, opaque=text.opaque)
+    outcome = text.prover.prove(
+        original, checked, resolver=resolver, opaque=text.opaque, parsed=parsed
+    )
     result.parity.append(StatementParity(text.statement.start, outcome))
     if outcome.verdict is not Verdict.DIFFERS:
         return True
     _guard(text, result, f"parity failed: {outcome.reason} on synthetic data (see the plan)")
     return False
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """A statement's tree and its old tables, kept for parity (only when parity is on)."""
+
+    tree: exp.Expr
+    old_tables: list[tuple[exp.Expr, TableMapping]]
 
 
 def _plan_statement(
@@ -185,8 +211,9 @@ def _plan_statement(
     mappings: Sequence[TableMapping],
     resolver: TableResolver | None,
     result: FileRewrite,
-) -> tuple[_Plan, str, list[str] | None] | None:
-    """Parse a statement and plan its edits: the plan, the text to verify and its output names.
+) -> tuple[_Plan, str, list[str] | None, _Parsed | None] | None:
+    """Parse a statement and plan its edits: the plan, the text to verify, its output names
+    and, when parity will run it, its tree.
 
     ``None`` when there is nothing to verify: no old table, or a guardrail instead.
     """
@@ -223,7 +250,10 @@ def _plan_statement(
         return None
     try:
         plan, expected = _plan(tree, nodes, refs, text)
-        return plan, _checked_text(text, plan), expected
+        kept = None
+        if text.prover is not None and plan.edits:
+            kept = _Parsed(tree, [(r.node, r.mapping) for r in refs])
+        return plan, _checked_text(text, plan), expected, kept
     except Guarded as guarded:
         _guard(text, result, guarded.reason)
     except (SqlglotError, OverlappingEditsError) as error:

@@ -56,14 +56,37 @@ def verify_statement(
     expected_names: list[str] | None,
 ) -> str | None:
     """The first reason the rewritten statement ``text`` is not acceptable, or None."""
+    return verify_parsed(text, dialect, mappings, expected_names)[0]
+
+
+def verify_parsed(
+    text: str,
+    dialect: str,
+    mappings: Sequence[TableMapping],
+    expected_names: list[str] | None,
+) -> tuple[str | None, exp.Expr | None]:
+    """``verify_statement``, and the tree it read ``text`` as (None if it does not parse).
+
+    The tree is left as parsed, so parity can run it without parsing the text again.
+    """
     try:
         reader = dialect_named(dialect)
         trees = parse(tokenize(text, reader), text, reader)
     except SqlglotError as error:
-        return f"the rewritten statement does not parse ({str(error).splitlines()[0]})"
+        return f"the rewritten statement does not parse ({str(error).splitlines()[0]})", None
     tree = trees[0] if trees else None
     if tree is None or isinstance(tree, exp.Command):
-        return "the rewritten statement does not parse"
+        return "the rewritten statement does not parse", None
+    return _problem(tree, text, dialect, mappings, expected_names), tree
+
+
+def _problem(
+    tree: exp.Expr,
+    text: str,
+    dialect: str,
+    mappings: Sequence[TableMapping],
+    expected_names: list[str] | None,
+) -> str | None:
     try:
         # A reference spells the table's name; text without any old name has none left.
         if any(table_name(m.old).table in text for m in mappings):
