@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from bot.agent.tree_scope import check_tree_change
 from bot.campaign import Campaign
 from bot.engine.protected import protected_reason
 from bot.engine.sql.mappings import parse_mapping
@@ -24,6 +25,8 @@ from bot.engine.sql.mappings import parse_mapping
 _TEST_DIRECTORIES = frozenset({"test", "tests", "it", "spec", "specs", "__tests__"})
 _TEST_NAME = re.compile(r"(?:^test_|_test\.|Test\.|Tests\.|Spec\.|Suite\.|\.test\.|\.spec\.)")
 GUARDRAIL_MARKER = "godwit:"
+TREE_GRAMMARS = {".scala": "scala", ".java": "java"}
+"""Files whose edits are judged on their syntax tree (``bot.agent.tree_scope``), not by line."""
 
 
 def is_test_path(path: str) -> bool:
@@ -72,6 +75,7 @@ class ScopeRules:
     anchors: Mapping[str, frozenset[int]]  # path -> 1-based commented/annotated lines
     window: int
     only: frozenset[str] | None = None  # when set, no other path is editable
+    campaign: Campaign | None = None  # for edits judged on the syntax tree
 
     def editable(self, path: str, text: str) -> str | None:
         """Why the file at ``path`` (currently ``text``) may not be edited, or None."""
@@ -93,7 +97,9 @@ def scope_rules(
 ) -> ScopeRules:
     frozen = {path: frozenset(lines) for path, lines in (anchors or {}).items()}
     limited = None if only is None else frozenset(only)
-    return ScopeRules(table_pattern(campaign), relevance_pattern(campaign), frozen, window, limited)
+    return ScopeRules(
+        table_pattern(campaign), relevance_pattern(campaign), frozen, window, limited, campaign
+    )
 
 
 def check_change(rules: ScopeRules, path: str, before: str, after: str) -> list[str]:
@@ -103,8 +109,14 @@ def check_change(rules: ScopeRules, path: str, before: str, after: str) -> list[
         return [reason]
     if before.strip() and not after.strip():
         return [f"{path} would be emptied; files are never deleted"]
-    old_lines, new_lines = before.splitlines(), after.splitlines()
     anchors = rules.anchors.get(path, frozenset())
+    grammar = TREE_GRAMMARS.get(PurePosixPath(path).suffix)
+    if grammar is not None and rules.campaign is not None:
+        test = is_test_path(path)
+        return check_tree_change(
+            rules.campaign, grammar, path, before, after, anchors, rules.window, test
+        )
+    old_lines, new_lines = before.splitlines(), after.splitlines()
     problems: list[str] = []
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
