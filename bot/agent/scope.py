@@ -17,14 +17,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from bot.agent.tree_scope import check_tree_change
+from bot.agent.tree_scope import GUARDRAIL_MARKER, check_tree_change
 from bot.campaign import Campaign
 from bot.engine.protected import protected_reason
 from bot.engine.sql.mappings import parse_mapping
 
 _TEST_DIRECTORIES = frozenset({"test", "tests", "it", "spec", "specs", "__tests__"})
 _TEST_NAME = re.compile(r"(?:^test_|_test\.|Test\.|Tests\.|Spec\.|Suite\.|\.test\.|\.spec\.)")
-GUARDRAIL_MARKER = "godwit:"
 TREE_GRAMMARS = {".scala": "scala", ".java": "java"}
 """Files whose edits are judged on their syntax tree (``bot.agent.tree_scope``), not by line."""
 

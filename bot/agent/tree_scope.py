@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -22,6 +23,8 @@ from bot.agent.denied import denied_category
 from bot.agent.rows import TYPED_READ_METHODS, row_classes, string_value
 from bot.campaign import Campaign
 from bot.engine.syntax import Parsed
+
+GUARDRAIL_MARKER = "godwit:"
 
 _STATEMENT_PARENTS = frozenset(
     {"block", "template_body", "compilation_unit", "class_body", "program", "case_block",
@@ -213,6 +216,7 @@ def check_tree_change(
                 if not involved.of(_own_parts(call)):
                     verb = "adds" if side == "new" else "removes"
                     refuse(parsed, call, f"{verb} a call that involves no campaign table or row")
+    problems += _comment_changes(path, old, new, near)
     denied = denied_category(_names(added))
     if denied is not None:
         category, name = denied
@@ -222,6 +226,35 @@ def check_tree_change(
     if test:
         problems += _weakened(path, old, new, added)
     return _unique(problems)
+
+
+def _comments(parsed: Parsed) -> list[Node]:
+    return [n for n in _walk(parsed.root) if "comment" in n.type]
+
+
+def _comment_changes(
+    path: str, old: Parsed, new: Parsed, near: Callable[[Node], bool]
+) -> list[str]:
+    """Comments are not code, yet a reader trusts them: only guardrails come and go."""
+    problems: list[str] = []
+    lines: set[int] = set()
+    before = Counter(old.source(n) for n in _comments(old))
+    after = Counter(new.source(n) for n in _comments(new))
+    for parsed, nodes, other in ((new, _comments(new), before), (old, _comments(old), after)):
+        for node in nodes:
+            text = parsed.source(node)
+            line = node.start_point[0] + 1
+            if other[text] > 0 or GUARDRAIL_MARKER in text or (parsed is new and near(node)):
+                continue
+            if parsed is old and line in lines:
+                continue  # the same comment, changed: reported once, as it now reads
+            lines.add(line)
+            where = "" if parsed is new else " of the original"
+            problems.append(
+                f"{path} line {line}{where}: the edit changes a comment that "
+                f"is not a guardrail ({' '.join(text.split())[:60]!r})"
+            )
+    return problems
 
 
 def _call_named_by(node: Node) -> Node | None:
