@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from sqlglot import exp, parse_one
+from sqlglot.errors import SqlglotError
 from tree_sitter import Node
 
 from bot.agent.schema import RowField, RowSchema, query_schema, table_schema
@@ -160,6 +162,7 @@ class RowReads:
         self.parsed = parsed
         self.rows = rows
         self.problems: list[str] = []
+        self.read: set[str] = set()  # lower-case names of every field resolved, at any depth
         self._seen: set[int] = set()
 
     def check(self) -> list[str]:
@@ -270,6 +273,7 @@ class RowReads:
                 f"(fields: {known}){hint}"
             )
             return
+        self.read.add(name.lower())
         self._after_field(select, found, row, f"{spelled}.{name}")
 
     def _after_field(self, node: Node, found: RowField, row: str, spelled: str) -> None:
@@ -461,4 +465,100 @@ def typed_row_problems(
             elsewhere = row_classes(campaign, Parsed(text, "scala"), None)
             for name, schema in elsewhere.classes.items():
                 rows.classes.setdefault(name, schema)
-    return rows.problems + RowReads(parsed, rows).check(), rows
+    reads = RowReads(parsed, rows)
+    problems = rows.problems + reads.check()
+    if not problems:
+        problems = _unfaithful(campaign, Parsed(before, "scala"), parsed, rows, reads.read)
+    return problems, rows
+
+
+def _old_schema(mapping: TableMapping) -> RowSchema:
+    """The old table's fields as far as the campaign knows them (types unknown)."""
+    names = list(mapping.old_columns or mapping.columns)
+    return RowSchema(mapping.old, {n.lower(): RowField(n, "", "NULLABLE") for n in names})
+
+
+def _unfaithful(
+    campaign: Campaign, before: Parsed, after: Parsed, rows: FileRows, read: set[str]
+) -> list[str]:
+    """Fields the old code read must now be read as the campaign maps them.
+
+    A class that moved from the old table to the new one: for ``fromTable``, every
+    changed old column the old code read must be replaced by reads of the fields
+    its mapping uses (``tornado`` by ``flags`` and ``tornado``); for ``fromQuery``,
+    an output named after a changed old column must compute its mapping.
+    """
+    problems: list[str] = []
+    old_rows = FileRows(classes={})
+    for _, name, _, literal in row_annotations(before):
+        value = string_value(before, literal) or ""
+        for mapping in campaign.tables:
+            if names_table(value, mapping.old) and rows.classes.get(name) is not None:
+                old_rows.classes[name] = _old_schema(mapping)
+    if not old_rows.classes:
+        return problems
+    old_reads = RowReads(before, old_rows)
+    old_reads.check()
+    for _, name, kind, literal in row_annotations(after):
+        if name not in old_rows.classes:
+            continue
+        value = string_value(after, literal) or ""
+        mapping = _new_table_named(campaign, value)
+        if mapping is None:
+            continue
+        line = _line(after, literal)
+        for column in sorted(old_reads.read):
+            expression = mapping.target(column).expression
+            if not mapping.changes(column) or expression is None:
+                continue
+            if kind == "fromQuery":
+                problems += _query_output(value, column, expression, line)
+                continue
+            wanted = _expression_names(expression)
+            if not wanted <= read:
+                problems.append(
+                    f"line {line}: the old code read {column}, which the campaign maps to "
+                    f"{expression}; the edited code does not read "
+                    + ", ".join(sorted(wanted - read))
+                )
+    return problems
+
+
+def _expression_names(expression: str) -> set[str]:
+    try:
+        tree = parse_one(expression, dialect="bigquery")
+    except (SqlglotError, RecursionError):
+        return set()
+    names: set[str] = set()
+    for column in tree.find_all(exp.Column):
+        names |= {part.name.lower() for part in column.parts}
+    for dot in tree.find_all(exp.Dot):
+        names |= {part.name.lower() for part in dot.flatten() if part.name}
+    return names
+
+
+def _normal(sql: str) -> str:
+    try:
+        return parse_one(sql, dialect="bigquery").sql("bigquery", normalize=True).lower()
+    except (SqlglotError, RecursionError):
+        return sql.lower()
+
+
+def _query_output(query: str, column: str, expression: str, line: int) -> list[str]:
+    try:
+        tree = parse_one(query, dialect="bigquery")
+    except (SqlglotError, RecursionError):
+        return []
+    if not isinstance(tree, exp.Select):
+        return []
+    for projection in tree.expressions:
+        if projection.alias_or_name.lower() != column.lower():
+            continue
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        if _normal(inner.sql("bigquery")) != _normal(expression):
+            return [
+                f"line {line}: the query's {column} is {inner.sql('bigquery')}, but the "
+                f"campaign maps {column} to {expression}"
+            ]
+        return []
+    return [f"line {line}: the query no longer outputs {column}, which the code reads"]

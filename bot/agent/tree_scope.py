@@ -30,8 +30,15 @@ _STATEMENT_PARENTS = frozenset(
     {"block", "template_body", "compilation_unit", "class_body", "program", "case_block",
      "indented_block", "indented_cases", "constructor_body", "switch_block"}
 )  # fmt: skip
+_UNITS = frozenset({"lambda_expression", "case_clause"})
 _CALLS = frozenset({"call_expression", "method_invocation", "object_creation_expression"})
 _IMPORTS = frozenset({"import_declaration"})
+# Methods that configure how a BigQuery read is made: part of pointing it at a table.
+READ_CONFIGURATION = frozenset(
+    {"from", "fromQuery", "usingStandardSql", "withQueryLocation", "withoutValidation",
+     "withTemplateCompatibility", "withMethod", "read", "readTableRows", "withSelectedFields",
+     "withRowRestriction"}
+)  # fmt: skip
 _ASSERTIONS = frozenset(
     {"should", "shouldBe", "shouldEqual", "must", "mustBe", "assert", "assertEquals",
      "assertThat", "assertTrue", "assertFalse", "containInAnyOrder", "containSingleValue",
@@ -39,6 +46,8 @@ _ASSERTIONS = frozenset(
      "containsInAnyOrder", "isEqualTo", "equalTo", "beEmpty", "containValue"}
 )  # fmt: skip
 _TEST_INPUTS = frozenset({"input", "inputs", "withInput", "create", "of", "parallelize"})
+# A typed row named where rows are read or fed to a test: BigQueryIO[Row], typedBigQuery[Row].
+_ROW_TYPE_ARGUMENT = re.compile(r"\b(?:BigQueryIO|typedBigQuery\w*)\s*\[\s*(?:[\w]+\.)*(\w+)\s*\]")
 _EMPTYING = re.compile(
     r"\.take\(\s*0\s*\)|\.drop\(|\bNil\b|\b(?:Seq|List|Vector|Iterable|Set)\.empty\b"
     r"|\bCollections\.emptyList\b|\.limit\(\s*0\s*\)|\.filter\(\s*_\s*=>\s*false\s*\)"
@@ -68,8 +77,11 @@ def _tokens(parsed: Parsed) -> list[Token]:
 
 
 def _statement(node: Node) -> Node:
+    """The smallest lambda, case or statement holding ``node``: what a change must involve."""
     current = node
     while current.parent is not None and current.parent.type not in _STATEMENT_PARENTS:
+        if current.type in _UNITS and current != node:
+            return current
         current = current.parent
     return current
 
@@ -119,6 +131,30 @@ class Involvement:
     def of(self, nodes: Iterable[Node]) -> bool:
         return any(self._node(n) for root in nodes for n in _walk(root))
 
+    def call(self, call: Node) -> bool:
+        """A call involves the campaign by what it adds (name, arguments), by being called on
+        a row's field (``r.flags.flatMap``), or by building a typed row's value."""
+        if self.of(_own_parts(call)):
+            return True
+        function = call.child_by_field_name("function")
+        receiver = function.child_by_field_name("value") if function is not None else None
+        if receiver is None:
+            receiver = call.child_by_field_name("object")
+        if receiver is not None and self._node(receiver):
+            return True
+        return self.inside_row_value(call)
+
+    def inside_row_value(self, node: Node) -> bool:
+        """Within the arguments of a typed row's constructor (test data)."""
+        parent = node.parent
+        while parent is not None:
+            if parent.type == "call_expression":
+                function = parent.child_by_field_name("function")
+                if function is not None and self.parsed.source(function) in self.rows:
+                    return True
+            parent = parent.parent
+        return False
+
     def _node(self, node: Node) -> bool:
         kind = node.type
         if kind in ("string", "string_literal"):
@@ -127,6 +163,8 @@ class Involvement:
                 in self.columns
             )
         if kind in ("type_identifier", "identifier") and self.parsed.source(node) in self.rows:
+            return True
+        if kind == "identifier" and self.parsed.source(node) in self.row_names:
             return True
         if kind in ("field_expression", "field_access"):
             member = node.child_by_field_name("field")
@@ -137,7 +175,10 @@ class Involvement:
                 self.parsed.source(receiver) in self.row_names
             )
             return rowish and self.parsed.source(member).lower() in self.columns
-        return kind == "identifier" and self.parsed.source(node) in TYPED_READ_METHODS
+        return kind == "identifier" and self.parsed.source(node) in _READS
+
+
+_READS = TYPED_READ_METHODS | READ_CONFIGURATION
 
 
 def _names(tokens: list[Token]) -> Iterator[str]:
@@ -167,6 +208,7 @@ def check_tree_change(
         if grammar == "scala"
         else set()
     )
+    rows = set(rows) | set(_ROW_TYPE_ARGUMENT.findall(before)) | set(_ROW_TYPE_ARGUMENT.findall(after))
     names = _row_names(campaign, old, grammar) | _row_names(campaign, new, grammar)
     involved_old = Involvement(campaign, old, set(rows), names)
     involved_new = Involvement(campaign, new, set(rows), names)
@@ -213,7 +255,7 @@ def check_tree_change(
                 if call is None or (f"{side} call", call.start_byte) in checked or near(call):
                     continue
                 checked.add((f"{side} call", call.start_byte))
-                if not involved.of(_own_parts(call)):
+                if not involved.call(call):
                     verb = "adds" if side == "new" else "removes"
                     refuse(parsed, call, f"{verb} a call that involves no campaign table or row")
     problems += _comment_changes(path, old, new, near)
@@ -224,7 +266,7 @@ def check_tree_change(
     if _count_reads(old) > _count_reads(new):
         problems.append(f"{path}: the edit removes a typed read or annotation of a campaign table")
     if test:
-        problems += _weakened(path, old, new, added)
+        problems += _weakened(path, old, new, added, involved_new)
     return _unique(problems)
 
 
@@ -292,7 +334,9 @@ def _count(parsed: Parsed, names: frozenset[str]) -> int:
     return sum(1 for t in _tokens(parsed) if t.text in names)
 
 
-def _weakened(path: str, old: Parsed, new: Parsed, added: list[Token]) -> list[str]:
+def _weakened(
+    path: str, old: Parsed, new: Parsed, added: list[Token], involved: Involvement
+) -> list[str]:
     """Tests may be updated, not weakened: fewer assertions or inputs, emptied inputs."""
     problems: list[str] = []
     if _count(new, _ASSERTIONS) < _count(old, _ASSERTIONS):
@@ -303,14 +347,17 @@ def _weakened(path: str, old: Parsed, new: Parsed, added: list[Token]) -> list[s
         problems.append(
             f"{path}: the edit removes test inputs; tests may be updated, never weakened"
         )
-    text = " ".join(t.text for t in added)
-    code = "".join(t.text for t in added)
+    # An empty list inside a typed row's constructor is a REPEATED field's value, not data lost.
+    kept = [t for t in added if not involved.inside_row_value(t.node)]
+    text = " ".join(t.text for t in kept)
+    code = "".join(t.text for t in kept)
     if _EMPTYING.search(code) or _EMPTYING.search(text):
         problems.append(
             f"{path}: the edit empties or truncates test data (take(0), Nil, Seq.empty); "
             "keep every input row"
         )
-    if _TRIVIAL.search(code) or _TRIVIAL.search(text):
+    everything = "".join(t.text for t in added)
+    if _TRIVIAL.search(everything) or _TRIVIAL.search(" ".join(t.text for t in added)):
         problems.append(
             f"{path}: the edit makes an assertion trivially true (succeed, assert(true))"
         )

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from bot.agent.frameworks import framework_of
-from bot.agent.rows import typed_row_problems
+from bot.agent.keys import key_problems
+from bot.agent.rows import FileRows, RowReads, row_classes, typed_row_problems
 from bot.agent.scope import TREE_GRAMMARS
 from bot.campaign import Campaign
 from bot.engine.adapters import adapter_for
@@ -67,11 +68,39 @@ def _syntax_problems(path: str, before: str, after: str) -> list[str]:
 def _typed_problems(
     campaign: Campaign, snapshot: Mapping[str, str], path: str, before: str, after: str
 ) -> list[str]:
-    """Typed reads of the edited Scala file, resolved against the new schema with modes."""
-    if not path.endswith(".scala"):
+    """Typed reads and ``TableRow`` keys of an edited JVM file, against the new schema."""
+    grammar = TREE_GRAMMARS.get(PurePosixPath(path).suffix)
+    if grammar is None:
         return []
-    others = {p: t for p, t in snapshot.items() if p.endswith(".scala") and p != path}
-    problems, _ = typed_row_problems(campaign, before, after, others)
+    problems = key_problems(campaign, grammar, after)
+    if grammar == "scala":
+        others = {p: t for p, t in snapshot.items() if p.endswith(".scala") and p != path}
+        typed, rows = typed_row_problems(campaign, before, after, others)
+        problems = typed + problems + _dependents(campaign, before, rows, others)
+    return problems
+
+
+def _dependents(
+    campaign: Campaign, before: str, rows: FileRows, others: Mapping[str, str]
+) -> list[str]:
+    """Other files building or matching rows of a class this edit moved to a new schema.
+
+    A test that constructs ``Row(Some(6L), Some(true))`` breaks when its class
+    gains fields, though the test itself was not edited; it is named here so the
+    model updates it in the same task.
+    """
+    earlier = row_classes(campaign, Parsed(before, "scala"), None).classes
+    moved = {
+        name: schema
+        for name, schema in rows.classes.items()
+        if schema is not None and earlier.get(name, schema) != schema
+    }
+    problems: list[str] = []
+    for other, text in sorted(others.items()):
+        if not any(name in text for name in moved):
+            continue
+        found = RowReads(Parsed(text, "scala"), FileRows(classes=dict(moved))).check()
+        problems += [f"{other} {problem}" for problem in found]
     return problems
 
 
