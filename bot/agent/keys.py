@@ -70,7 +70,11 @@ def _expected_keys(
         return top
     if receiver.type in ("method_invocation", "call_expression"):
         argument = next(
-            (n for n in _strings(parsed) if n[0].parent is not None and n[0].parent.parent == receiver),
+            (
+                n
+                for n in _strings(parsed)
+                if n[0].parent is not None and n[0].parent.parent == receiver
+            ),
             None,
         )
         if argument is not None and argument[1].lower() in records:
@@ -111,11 +115,11 @@ def key_problems(campaign: Campaign, grammar: str, after: str) -> list[str]:
         call = node.parent.parent if node.parent is not None else None
         if call is None or call.type not in ("method_invocation", "call_expression"):
             continue
-        name = call.child_by_field_name("name")
+        method = call.child_by_field_name("name")
         function = call.child_by_field_name("function")
-        if name is None and function is not None:
-            name = function.child_by_field_name("field")
-        if name is None or parsed.source(name) not in _KEY_METHODS:
+        if method is None and function is not None:
+            method = function.child_by_field_name("field")
+        if method is None or parsed.source(method) not in _KEY_METHODS:
             continue
         wanted = _expected_keys(parsed, call, top, records, allowed)
         if value.lower() not in wanted:

@@ -503,13 +503,13 @@ def _unfaithful(
         if name not in old_rows.classes:
             continue
         value = string_value(after, literal) or ""
-        mapping = _new_table_named(campaign, value)
-        if mapping is None:
+        moved = _new_table_named(campaign, value)
+        if moved is None:
             continue
         line = _line(after, literal)
         for column in sorted(old_reads.read):
-            expression = mapping.target(column).expression
-            if not mapping.changes(column) or expression is None:
+            expression = moved.target(column).expression
+            if not moved.changes(column) or expression is None:
                 continue
             if kind == "fromQuery":
                 problems += _query_output(value, column, expression, line)

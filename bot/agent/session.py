@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 
 import anthropic
 
 from bot.agent.fencing import fence, plain, redact, strip_hidden
 from bot.agent.frameworks import framework_of
 from bot.agent.prompt import stable_prefix
+from bot.agent.rows import row_classes
 from bot.agent.runner import RunResult, make_client, run_agent
-from bot.agent.scope import scope_rules
+from bot.agent.scope import is_test_path, scope_rules
 from bot.agent.settings import AgentSettings
 from bot.agent.tasks import AgentOutcome, CheckFailure, CheckTask, MigrateTask, ReviewTask
 from bot.agent.tools import Workspace
 from bot.agent.usage import TokenUsage, cost
 from bot.campaign import Campaign
 from bot.engine.model import Framework
+from bot.engine.syntax import Parsed
 from bot.rendering import render
 
 MAX_SUMMARY_CHARS = 3000
@@ -108,7 +111,9 @@ def migrate_files(
     results: list[RunResult] = []
     # One session per framework keeps each prefix identical to every other task's.
     for framework, paths in groups.items():
-        rules = scope_rules(task.campaign, window=settings.scope_window, only=paths)
+        tests = row_tests(task.campaign, {p: task.files[p] for p in paths}, task.repository)
+        editable = [*paths, *tests]
+        rules = scope_rules(task.campaign, window=settings.scope_window, only=editable)
         workspace = Workspace(task.campaign, snapshot, rules, settings.secrets())
         files = [
             {
@@ -118,7 +123,7 @@ def migrate_files(
             }
             for path in paths
         ]
-        text = render("agent/task_migrate.md.j2", files=files)
+        text = render("agent/task_migrate.md.j2", files=files, tests=[plain(t) for t in tests])
         results.append(_run(task.campaign, framework, text, workspace, settings, client))
         workspaces.append(workspace)
         changes |= workspace.accepted()
@@ -137,6 +142,27 @@ def migrate_files(
     )
     return _outcome(
         merged, workspaces, settings, reply=summary, commit_message=message, changes=changes
+    )
+
+
+def row_tests(
+    campaign: Campaign, files: Mapping[str, str], repository: Mapping[str, str]
+) -> list[str]:
+    """Test files that name a typed row class of ``files``: they change with its schema."""
+    names: set[str] = set()
+    for path, text in files.items():
+        if path.endswith(".scala") and "BigQueryType" in text:
+            names |= set(row_classes(campaign, Parsed(text, "scala"), None).classes)
+    if not names:
+        return []
+    word = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+    return sorted(
+        path
+        for path, text in repository.items()
+        if path not in files
+        and path.endswith(".scala")
+        and is_test_path(path)
+        and word.search(text) is not None
     )
 
 

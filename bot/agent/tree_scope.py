@@ -208,7 +208,7 @@ def check_tree_change(
         if grammar == "scala"
         else set()
     )
-    rows = set(rows) | set(_ROW_TYPE_ARGUMENT.findall(before)) | set(_ROW_TYPE_ARGUMENT.findall(after))
+    rows = set(rows) | {*_ROW_TYPE_ARGUMENT.findall(before), *_ROW_TYPE_ARGUMENT.findall(after)}
     names = _row_names(campaign, old, grammar) | _row_names(campaign, new, grammar)
     involved_old = Involvement(campaign, old, set(rows), names)
     involved_new = Involvement(campaign, new, set(rows), names)

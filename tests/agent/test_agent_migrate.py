@@ -9,6 +9,7 @@ from decimal import Decimal
 from anthropic.types import Usage
 
 from bot.agent import AgentSettings, MigrateTask, migrate_files
+from bot.agent.fencing import unnumbered
 from bot.agent.usage import TokenUsage, cost
 from bot.sandbox.anthropic import FakeAnthropicServer, RecordedRequest, Reply, text, tool_use
 from tests.agent.conftest import TYPED, settings_for
@@ -23,7 +24,7 @@ MAP_NEW = "r.duration_ms.getOrElse(0L)"
 
 def _point_annotation(request: RecordedRequest) -> Reply:
     """Reads the file it was given and replaces the guardrail and annotation together."""
-    content = request.tool_result_text()
+    content = unnumbered(request.tool_result_text())
     assert content.startswith(f'<untrusted_file path="{TYPED}">')
     guardrail = next(line for line in content.splitlines() if "// godwit:" in line)
     old = f"{guardrail}\n{OLD_ANNOTATION}"
