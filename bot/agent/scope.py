@@ -75,6 +75,7 @@ class ScopeRules:
     window: int
     only: frozenset[str] | None = None  # when set, no other path is editable
     campaign: Campaign | None = None  # for edits judged on the syntax tree
+    related: frozenset[str] = frozenset()  # tests building typed rows of the migrated files
 
     def editable(self, path: str, text: str) -> str | None:
         """Why the file at ``path`` (currently ``text``) may not be edited, or None."""
@@ -83,7 +84,7 @@ class ScopeRules:
             return reason
         if self.only is not None and path not in self.only:
             return f"{path} is not one of the files this task may change"
-        if path in self.anchors or self.tables.search(text) is not None:
+        if path in self.anchors or path in self.related or self.tables.search(text) is not None:
             return None
         return f"{path} neither refers to a campaign table nor carries the comment being answered"
 
@@ -93,11 +94,18 @@ def scope_rules(
     anchors: Mapping[str, Iterable[int]] | None = None,
     window: int = 3,
     only: Iterable[str] | None = None,
+    related: Iterable[str] = (),
 ) -> ScopeRules:
     frozen = {path: frozenset(lines) for path, lines in (anchors or {}).items()}
     limited = None if only is None else frozenset(only)
     return ScopeRules(
-        table_pattern(campaign), relevance_pattern(campaign), frozen, window, limited, campaign
+        table_pattern(campaign),
+        relevance_pattern(campaign),
+        frozen,
+        window,
+        limited,
+        campaign,
+        frozenset(related),
     )
 
 

@@ -20,7 +20,7 @@ from bot.agent.frameworks import framework_of
 from bot.agent.prompt import stable_prefix
 from bot.agent.rows import row_classes
 from bot.agent.runner import RunResult, make_client, run_agent
-from bot.agent.scope import is_test_path, scope_rules
+from bot.agent.scope import is_test_path, scope_rules, table_pattern
 from bot.agent.settings import AgentSettings
 from bot.agent.tasks import AgentOutcome, CheckFailure, CheckTask, MigrateTask, ReviewTask
 from bot.agent.tools import Workspace
@@ -113,7 +113,9 @@ def migrate_files(
     for framework, paths in groups.items():
         tests = row_tests(task.campaign, {p: task.files[p] for p in paths}, task.repository)
         editable = [*paths, *tests]
-        rules = scope_rules(task.campaign, window=settings.scope_window, only=editable)
+        rules = scope_rules(
+            task.campaign, window=settings.scope_window, only=editable, related=tests
+        )
         workspace = Workspace(task.campaign, snapshot, rules, settings.secrets())
         files = [
             {
@@ -148,7 +150,11 @@ def migrate_files(
 def row_tests(
     campaign: Campaign, files: Mapping[str, str], repository: Mapping[str, str]
 ) -> list[str]:
-    """Test files that name a typed row class of ``files``: they change with its schema."""
+    """Test files that name a typed row class of ``files``: they change with its schema.
+
+    A test that names an old table itself is left out: the engine planned it, and
+    ``repository`` holds its text from before that plan, which an edit would revert.
+    """
     names: set[str] = set()
     for path, text in files.items():
         if path.endswith(".scala") and "BigQueryType" in text:
@@ -163,6 +169,7 @@ def row_tests(
         and path.endswith(".scala")
         and is_test_path(path)
         and word.search(text) is not None
+        and table_pattern(campaign).search(text) is None
     )
 
 
