@@ -14,8 +14,8 @@ import pytest
 from bot.agent.scope import check_change, scope_rules
 from bot.agent.verify import verify_file
 from bot.campaign import Campaign, load_campaign
-from bot.engine.protected import protected_reason
 from bot.engine.planner import plan_repository
+from bot.engine.protected import protected_reason
 
 CAMPAIGN = """
 id: orders-v2
@@ -169,7 +169,8 @@ def test_typed_reads_follow_the_new_schema_and_its_modes(
     problems = _problems(orders, engine, JOB, _migrated(engine, *replacements))
     if problem is None:
         # The test's rows follow the old schema: the migration names it to be updated too.
-        assert problems and all(p.startswith(f"{SPEC} line 8: Order(...)") for p in problems)
+        assert problems
+        assert all(p.startswith(f"{SPEC} line 8: Order(...)") for p in problems)
     else:
         assert any(problem in p for p in problems), (title, problems)
 
@@ -224,19 +225,44 @@ SMUGGLED = [
         ("BigDecimal(0)))", "BigDecimal(0))) }"),
         "Process (process execution)",
     ),
-    ("statement under a column comment", ("    sc.run()\n", "    val k = 1 // amount\n    sc.run()\n"), None, "changes code that involves no campaign table"),
-    ("call under a column comment", ("    sc.run()\n", '    println("x") // customer\n    sc.run()\n'), None, "adds a call that involves no campaign table"),
-    ("import", ("package shop\n", "package shop\n\nimport java.net.URL\n"), None, "a migration adds no import"),
-    ("environment", ("args(\"output\")", 'sys.env("HOME")'), None, "sys.env (environment)"),
-    ("unrelated operation", ("      .sumByKey\n", "      .sumByKey\n      .distinct\n"), None, "adds a call"),
-    ("comment rewritten", ("object Revenue {", "object Revenue { // fast"), None, "changes a comment"),
+    (
+        "statement under a column comment",
+        ("    sc.run()\n", "    val k = 1 // amount\n    sc.run()\n"),
+        None,
+        "changes code that involves no campaign table",
+    ),
+    (
+        "call under a column comment",
+        ("    sc.run()\n", '    println("x") // customer\n    sc.run()\n'),
+        None,
+        "adds a call that involves no campaign table",
+    ),
+    (
+        "import",
+        ("package shop\n", "package shop\n\nimport java.net.URL\n"),
+        None,
+        "a migration adds no import",
+    ),
+    ("environment", ('args("output")', 'sys.env("HOME")'), None, "sys.env (environment)"),
+    (
+        "unrelated operation",
+        ("      .sumByKey\n", "      .sumByKey\n      .distinct\n"),
+        None,
+        "adds a call",
+    ),
+    (
+        "comment rewritten",
+        ("object Revenue {", "object Revenue { // fast"),
+        None,
+        "changes a comment",
+    ),
     (
         "pipeline replaced",
         ("    sc.typedBigQuery[Order]()\n", "    sc.parallelize(Seq.empty[Order])\n"),
         None,
         "removes a typed read",
     ),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("title", "first", "second", "problem"), SMUGGLED)
@@ -265,16 +291,32 @@ def test_lines_under_review_widen_scope_but_not_the_deny_list(
     shell = engine[JOB].replace(
         "      .sumByKey\n", '      .sumByKey\n      .map(x => Runtime.getRuntime.exec("id"))\n'
     )
-    assert any("process execution" in p for p in check_change(reviewed, JOB, engine[JOB], shell))  # fmt: skip
+    assert any("process execution" in p for p in check_change(reviewed, JOB, engine[JOB], shell))
 
 
 WEAKENED = [
-    ("inputs truncated", ('Seq(Order(Some("c"), Some(1), None))', 'Seq(Order(Some("c"), Some(1), None)).take(0)'), "empties or truncates"),
+    (
+        "inputs truncated",
+        ('Seq(Order(Some("c"), Some(1), None))', 'Seq(Order(Some("c"), Some(1), None)).take(0)'),
+        "empties or truncates",
+    ),
     ("inputs emptied", ('Seq(Order(Some("c"), Some(1), None))', "Nil"), "removes test inputs"),
-    ("inputs Seq.empty", ('Seq(Order(Some("c"), Some(1), None))', "Seq.empty[Order]"), "removes test inputs"),
-    ("assertion succeed", ('(_ should containSingleValue("(c,1)"))', "(_ => succeed)"), "removes assertions"),
-    ("assertion true", ('(_ should containSingleValue("(c,1)"))', "(_ => assert(true))"), "trivially true"),
-]  # fmt: skip
+    (
+        "inputs Seq.empty",
+        ('Seq(Order(Some("c"), Some(1), None))', "Seq.empty[Order]"),
+        "removes test inputs",
+    ),
+    (
+        "assertion succeed",
+        ('(_ should containSingleValue("(c,1)"))', "(_ => succeed)"),
+        "removes assertions",
+    ),
+    (
+        "assertion true",
+        ('(_ should containSingleValue("(c,1)"))', "(_ => assert(true))"),
+        "trivially true",
+    ),
+]
 
 
 @pytest.mark.parametrize(("title", "replacement", "problem"), WEAKENED)
@@ -295,10 +337,25 @@ def test_an_emptied_test_file_is_rejected(orders: Campaign, engine: dict[str, st
 
 
 BEAM_EDITS = [
-    ("nested key through its record", 'row.get("amount") != null', '((TableRow) row.get("price")).get("amount") != null', None),
-    ("old key on the new table", "row.get(\"amount\") != null", 'row.get("amount") != null', "reads 'amount'"),
-    ("invented nested key", 'row.get("amount") != null', '((TableRow) row.get("price")).get("amt") != null', "amt"),
-]  # fmt: skip
+    (
+        "nested key through its record",
+        'row.get("amount") != null',
+        '((TableRow) row.get("price")).get("amount") != null',
+        None,
+    ),
+    (
+        "old key on the new table",
+        'row.get("amount") != null',
+        'row.get("amount") != null',
+        "reads 'amount'",
+    ),
+    (
+        "invented nested key",
+        'row.get("amount") != null',
+        '((TableRow) row.get("price")).get("amt") != null',
+        "amt",
+    ),
+]
 
 
 @pytest.mark.parametrize(("title", "old", "new", "problem"), BEAM_EDITS)

@@ -73,11 +73,12 @@ class CountryMinutesTest extends PipelineSpec {{
   }}
 }}
 """
+YEAR = "r.played_at.exists(_.atZone(ZoneOffset.UTC).getYear >= 2024)"
 FIELDS = (
-    ("r.played_date.exists(_.getYear >= 2024)", "r.played_at.exists(_.atZone(ZoneOffset.UTC).getYear >= 2024)"),
+    ("r.played_date.exists(_.getYear >= 2024)", YEAR),
     ('r.country.getOrElse("??")', 'r.geo.flatMap(_.country_code).getOrElse("??")'),
     ("r.ms_played.getOrElse(0L)", "r.duration_ms.getOrElse(0L)"),
-)  # fmt: skip
+)
 SUMMARY = "ListeningMinutes reads an aliased query; CountryMinutes reads plays_v2 field by field."
 
 
