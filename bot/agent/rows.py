@@ -62,6 +62,7 @@ class FileRows:
     problems: list[str] = field(default_factory=list)
     row_names: set[str] = field(default_factory=set)  # every name some row is bound to
     mapped: dict[str, str] = field(default_factory=dict)  # old column -> its expression
+    owners: dict[str, str] = field(default_factory=dict)  # class -> its enclosing object
 
 
 def string_value(parsed: Parsed, node: Node) -> str | None:
@@ -125,7 +126,8 @@ def row_classes(campaign: Campaign, parsed: Parsed, before: Parsed | None) -> Fi
     earlier = (
         {string_value(before, lit) for _, _, _, lit in row_annotations(before)} if before else set()
     )
-    for _, name, kind, literal in row_annotations(parsed):
+    for node, name, kind, literal in row_annotations(parsed):
+        rows.owners[name] = _owner(parsed, node)
         value = string_value(parsed, literal)
         line = _line(parsed, literal)
         if value is None:
@@ -149,6 +151,26 @@ def row_classes(campaign: Campaign, parsed: Parsed, before: Parsed | None) -> Fi
                 rows.problems.append(f"line {line}: the query of {name} does not parse")
         rows.classes[name] = schema
     return rows
+
+
+def _owner(parsed: Parsed, node: Node) -> str:
+    """The object a row class is declared in: code elsewhere reaches it through that name."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("object_definition", "class_definition"):
+            label = parent.child_by_field_name("name")
+            if label is not None:
+                return parsed.source(label)
+        parent = parent.parent
+    return ""
+
+
+def refers_to(text: str, owner: str, name: str) -> bool:
+    """Whether another file can mean this class: it names the class's object, and does
+    not declare a class of the same name itself (every pipeline may call its row ``Row``)."""
+    if owner and re.search(rf"\b{re.escape(owner)}\b", text) is None:
+        return False
+    return re.search(rf"\bclass\s+{re.escape(name)}\b", text) is None
 
 
 def _new_table_named(campaign: Campaign, value: str) -> TableMapping | None:
@@ -464,7 +486,8 @@ def typed_row_problems(
         if "BigQueryType" in text:
             elsewhere = row_classes(campaign, Parsed(text, "scala"), None)
             for name, schema in elsewhere.classes.items():
-                rows.classes.setdefault(name, schema)
+                if refers_to(after, elsewhere.owners.get(name, ""), name):
+                    rows.classes.setdefault(name, schema)
     reads = RowReads(parsed, rows)
     problems = rows.problems + reads.check()
     if not problems:

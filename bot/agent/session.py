@@ -18,7 +18,7 @@ import anthropic
 from bot.agent.fencing import fence, plain, redact, strip_hidden
 from bot.agent.frameworks import framework_of
 from bot.agent.prompt import stable_prefix
-from bot.agent.rows import row_classes
+from bot.agent.rows import refers_to, row_classes
 from bot.agent.runner import RunResult, make_client, run_agent
 from bot.agent.scope import is_test_path, scope_rules, table_pattern
 from bot.agent.settings import AgentSettings
@@ -155,20 +155,17 @@ def row_tests(
     A test that names an old table itself is left out: the engine planned it, and
     ``repository`` holds its text from before that plan, which an edit would revert.
     """
-    names: set[str] = set()
+    owners: dict[str, str] = {}
     for path, text in files.items():
         if path.endswith(".scala") and "BigQueryType" in text:
-            names |= set(row_classes(campaign, Parsed(text, "scala"), None).classes)
-    if not names:
-        return []
-    word = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b")
+            owners |= row_classes(campaign, Parsed(text, "scala"), None).owners
     return sorted(
         path
         for path, text in repository.items()
         if path not in files
         and path.endswith(".scala")
         and is_test_path(path)
-        and word.search(text) is not None
+        and any(refers_to(text, owner, name) for name, owner in owners.items())
         and table_pattern(campaign).search(text) is None
     )
 

@@ -19,7 +19,8 @@ from pathlib import PurePosixPath
 
 from bot.agent.frameworks import framework_of
 from bot.agent.keys import key_problems
-from bot.agent.rows import FileRows, RowReads, row_classes, typed_row_problems
+from bot.agent.rows import FileRows, RowReads, refers_to, row_classes, typed_row_problems
+from bot.agent.schema import RowSchema
 from bot.agent.scope import TREE_GRAMMARS
 from bot.campaign import Campaign
 from bot.engine.adapters import adapter_for
@@ -97,9 +98,14 @@ def _dependents(
     }
     problems: list[str] = []
     for other, text in sorted(others.items()):
-        if not any(name in text for name in moved):
+        meant: dict[str, RowSchema | None] = {
+            name: schema
+            for name, schema in moved.items()
+            if refers_to(text, rows.owners.get(name, ""), name)
+        }
+        if not meant:
             continue
-        found = RowReads(Parsed(text, "scala"), FileRows(classes=dict(moved))).check()
+        found = RowReads(Parsed(text, "scala"), FileRows(classes=meant)).check()
         problems += [f"{other} {problem}" for problem in found]
     return problems
 
