@@ -361,7 +361,14 @@ class RowReads:
             kind = pattern.child_by_field_name("type")
             if kind is None or self.parsed.source(kind).split(".")[-1] != row:
                 continue
-            arity = len([c for c in pattern.named_children if c != kind])
+            binders = [c for c in pattern.named_children if c != kind]
+            arity = len(binders)
+            if arity == count:
+                # A bound field counts as read (a bound record: its fields, not followed further).
+                for binder, found in zip(binders, schema.fields.values(), strict=True):
+                    if self.parsed.source(binder) != "_":
+                        self.read.add(found.name.lower())
+                        self.read |= set(found.children or {})
             if arity != count:
                 self.problems.append(
                     f"line {_line(self.parsed, pattern)}: case {row}(...) matches {arity} "

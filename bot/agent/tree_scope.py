@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from bot.agent.denied import denied_category
-from bot.agent.rows import TYPED_READ_METHODS, row_classes, string_value
+from bot.agent.rows import TYPED_READ_METHODS, RowReads, row_classes, string_value
+from bot.agent.schema import RowSchema
 from bot.campaign import Campaign
 from bot.engine.syntax import Parsed
 
@@ -78,6 +79,8 @@ def _tokens(parsed: Parsed) -> list[Token]:
 
 def _statement(node: Node) -> Node:
     """The smallest lambda, case or statement holding ``node``: what a change must involve."""
+    if not node.is_named and node.parent is not None and node.parent.type in _STATEMENT_PARENTS:
+        return node.parent  # a brace or semicolon belongs to the block it delimits
     current = node
     while current.parent is not None and current.parent.type not in _STATEMENT_PARENTS:
         if current.type in _UNITS and current != node:
@@ -352,11 +355,15 @@ def _call_named_by(node: Node) -> Node | None:
 
 
 def _row_names(campaign: Campaign, parsed: Parsed, grammar: str) -> set[str]:
+    """Names bound to typed rows (lambda and typed parameters), whatever table the class
+    names: a row of the old table is as much the migration's as one of the new."""
     if grammar != "scala":
         return {"row", "r", "record", "tableRow"}
-    from bot.agent.rows import RowReads
-
     rows = row_classes(campaign, parsed, None)
+    rows.classes = {
+        name: schema if schema is not None else RowSchema(name)
+        for name, schema in rows.classes.items()
+    }
     RowReads(parsed, rows).check()
     return rows.row_names
 

@@ -175,6 +175,22 @@ def test_typed_reads_follow_the_new_schema_and_its_modes(
         assert any(problem in p for p in problems), (title, problems)
 
 
+def test_case_patterns_match_every_field_of_the_new_row(
+    orders: Campaign, engine: dict[str, str]
+) -> None:
+    spec = engine[SPEC].replace('Order(Some("c"), Some(1), None)', 'Order("c", None, None, Nil)')
+    engine = {**engine, SPEC: spec}
+    four = "{ case Order(c, _, p, _) => (c, p.flatMap(_.amount).getOrElse(BigDecimal(0))) }"
+    after = _migrated(engine, (f"(o => {READ})", four))
+    assert _problems(orders, engine, JOB, after) == []
+    three = _migrated(engine, (f"(o => {READ})", four.replace("c, _, p, _", "c, _, p")))
+    assert _problems(orders, engine, JOB, three) == [
+        "line 10: case Order(...) matches 3 fields; Order from core-proj.shop.orders_v2 has 4: "
+        "customer_id: String, created_at: Option[Instant], price: Option[Record], "
+        "items: List[String]"
+    ]
+
+
 def test_a_query_with_aliases_needs_no_scala_change(
     orders: Campaign, engine: dict[str, str]
 ) -> None:
