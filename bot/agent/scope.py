@@ -3,10 +3,11 @@
 The tool set cannot widen this, whatever a prompt says. A file is editable when
 it refers to a campaign table or carries the review comment or annotation being
 answered, and it is not CI or build configuration (``bot.engine.protected``: the
-one list every writer obeys). Within an editable file, every hunk must replace a
-line that names a campaign table or column (or a ``godwit:`` guardrail), or
-insert such a line next to one, or lie within a few lines of a commented line;
-test files may not lose lines, and no file may be emptied.
+one list every writer obeys). No file may be emptied. Scala and Java edits are
+judged on their syntax tree (``bot.agent.tree_scope``). In other files, every hunk
+must replace a line that names a campaign table or column (or a ``godwit:``
+guardrail), or insert such a line next to one, or lie within a few lines of a
+commented line; test files may not lose lines.
 """
 
 from __future__ import annotations
