@@ -29,6 +29,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     HttpUrl,
+    PrivateAttr,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -201,6 +202,37 @@ def _columns_read(tree: exp.Expr) -> set[str]:
     return {column.parts[0].name.lower() for column in tree.find_all(exp.Column)}
 
 
+COLUMN_MODES = ("NULLABLE", "REQUIRED", "REPEATED")
+"""BigQuery's column modes; a plain type string in ``new_columns`` means NULLABLE."""
+
+
+def _split_modes(data: Any) -> tuple[Any, dict[str, str]]:
+    """``new_columns`` entries written ``{type: INT64, mode: REQUIRED}`` become type strings.
+
+    The types stay plain strings so every reader of ``new_columns`` keeps working;
+    a REPEATED column's type becomes ``ARRAY<type>``, which is what BigQuery stores.
+    The modes are kept aside for the readers that need them (the agent's typed reads).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("new_columns"), dict):
+        return data, {}
+    columns: dict[Any, Any] = {}
+    modes: dict[str, str] = {}
+    for name, entry in data["new_columns"].items():
+        if not isinstance(entry, dict):
+            columns[name] = entry
+            continue
+        unknown = sorted(str(key) for key in entry if key not in ("type", "mode"))
+        if unknown or not isinstance(entry.get("type"), str):
+            _reject(f"new column {name!r} must be a type or {{type, mode}}; got keys {unknown}")
+        mode = entry.get("mode", "NULLABLE")
+        if not isinstance(mode, str) or mode.upper() not in COLUMN_MODES:
+            _reject(f"new column {name!r} has mode {mode!r}; modes are {', '.join(COLUMN_MODES)}")
+        modes[str(name).lower()] = mode.upper()
+        type_text = entry["type"]
+        columns[name] = f"ARRAY<{type_text}>" if mode.upper() == "REPEATED" else type_text
+    return {**data, "new_columns": columns}, modes
+
+
 def _column_name_problems(entries: list[tuple[_Loc, str]]) -> list[_Problem]:
     """Invalid and case-insensitively repeated names (BigQuery columns ignore case)."""
     problems: list[_Problem] = []
@@ -225,6 +257,28 @@ class TableMapping(BaseModel):
     columns: dict[str, str | None] = {}
     old_columns: list[str] | None = None
     new_columns: dict[str, str] | None = None
+    _modes: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_modes(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> TableMapping:
+        plain, modes = _split_modes(data)
+        mapping = handler(plain)
+        if not isinstance(mapping, TableMapping):
+            raise TypeError("a table mapping")
+        if modes:
+            mapping._modes = modes
+        return mapping
+
+    def mode(self, column: str) -> str:
+        """The new column's mode: REPEATED for an ARRAY type, else as declared (NULLABLE)."""
+        declared = self._modes.get(column.lower())
+        if declared is not None:
+            return declared
+        types = {name.lower(): text for name, text in (self.new_columns or {}).items()}
+        if types.get(column.lower(), "").strip().upper().startswith("ARRAY"):
+            return "REPEATED"
+        return "NULLABLE"
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> TableMapping:

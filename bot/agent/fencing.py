@@ -45,6 +45,29 @@ def fence(kind: str, text: str, *, hidden: bool = False, **attributes: str) -> s
     return f"<untrusted_{kind}{attrs}>\n{body}{newline}</untrusted_{kind}>"
 
 
+NUMBER_SEPARATOR = "\t"
+
+
+def numbered(text: str) -> str:
+    """Each line prefixed by its 1-based number and a tab: what ``insert_guardrail`` takes.
+
+    The prefix is not part of the file; the tool descriptions say so, and a
+    ``propose_edit`` quotes the text after it.
+    """
+    return "".join(
+        f"{number}{NUMBER_SEPARATOR}{line}"
+        for number, line in enumerate(text.splitlines(keepends=True), start=1)
+    )
+
+
+def unnumbered(text: str) -> str:
+    """The inverse of ``numbered`` (for scripted models and tests that copy from a read)."""
+    return "".join(
+        line.split(NUMBER_SEPARATOR, 1)[1] if NUMBER_SEPARATOR in line else line
+        for line in text.splitlines(keepends=True)
+    )
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
     """Replace every secret value in ``text``; empty values are ignored."""
     for secret in secrets:

@@ -14,18 +14,22 @@ reliably than a narrative.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from anthropic.types import CacheControlEphemeralParam, TextBlockParam, ToolParam
 
+from bot.agent.schema import RowField, table_schema
 from bot.agent.settings import CacheTtl
 from bot.agent.tools import TOOLS
 from bot.campaign import Campaign, TableMapping
 from bot.engine.adapters import adapter_for
 from bot.engine.model import Framework
 from bot.rendering import render, templates_dir
+
+_NESTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,36 @@ def mapping_rows(mapping: TableMapping) -> list[dict[str, Any]]:
             kind = "unchanged"
         elif target.expression.replace("_", "").isalnum():
             kind = "rename"
+        elif _NESTED.fullmatch(target.expression):
+            kind = "nested field (a field of a record)"
         else:
             kind = "expression"
         rows.append({"column": name, "expression": target.expression, "kind": kind})
+    return rows
+
+
+def schema_rows(mapping: TableMapping) -> list[dict[str, str]]:
+    """The new schema with modes, nested fields under their record, as typed rows see it."""
+    schema = table_schema(mapping)
+    if schema is None:
+        return []
+    rows: list[dict[str, str]] = []
+
+    def add(prefix: str, found: RowField) -> None:
+        name = f"{prefix}{found.name}"
+        rows.append(
+            {
+                "name": name,
+                "type": found.type or (mapping.new_columns or {}).get(found.name, ""),
+                "mode": found.mode,
+                "scala": found.scala(),
+            }
+        )
+        for child in (found.children or {}).values():
+            add(f"{name}.", child)
+
+    for found in schema.fields.values():
+        add("", found)
     return rows
 
 
@@ -79,7 +110,8 @@ def mapping_table(campaign: Campaign) -> str:
             "old": mapping.old,
             "new": mapping.new,
             "rows": mapping_rows(mapping),
-            "new_columns": list((mapping.new_columns or {}).items()),
+            "old_columns": list(mapping.old_columns or []),
+            "schema": schema_rows(mapping),
         }
         for mapping in campaign.tables
     ]

@@ -3,10 +3,11 @@
 The tool set cannot widen this, whatever a prompt says. A file is editable when
 it refers to a campaign table or carries the review comment or annotation being
 answered, and it is not CI or build configuration (``bot.engine.protected``: the
-one list every writer obeys). Within an editable file, every hunk must replace a
-line that names a campaign table or column (or a ``godwit:`` guardrail), or
-insert such a line next to one, or lie within a few lines of a commented line;
-test files may not lose lines, and no file may be emptied.
+one list every writer obeys). No file may be emptied. Scala and Java edits are
+judged on their syntax tree (``bot.agent.tree_scope``). In other files, every hunk
+must replace a line that names a campaign table or column (or a ``godwit:``
+guardrail), or insert such a line next to one, or lie within a few lines of a
+commented line; test files may not lose lines.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from bot.agent.tree_scope import GUARDRAIL_MARKER, check_tree_change
 from bot.campaign import Campaign
 from bot.engine.protected import protected_reason
 from bot.engine.sql.mappings import parse_mapping
 
 _TEST_DIRECTORIES = frozenset({"test", "tests", "it", "spec", "specs", "__tests__"})
 _TEST_NAME = re.compile(r"(?:^test_|_test\.|Test\.|Tests\.|Spec\.|Suite\.|\.test\.|\.spec\.)")
-GUARDRAIL_MARKER = "godwit:"
+TREE_GRAMMARS = {".scala": "scala", ".java": "java"}
+"""Files whose edits are judged on their syntax tree (``bot.agent.tree_scope``), not by line."""
 
 
 def is_test_path(path: str) -> bool:
@@ -72,6 +75,8 @@ class ScopeRules:
     anchors: Mapping[str, frozenset[int]]  # path -> 1-based commented/annotated lines
     window: int
     only: frozenset[str] | None = None  # when set, no other path is editable
+    campaign: Campaign | None = None  # for edits judged on the syntax tree
+    related: frozenset[str] = frozenset()  # tests building typed rows of the migrated files
 
     def editable(self, path: str, text: str) -> str | None:
         """Why the file at ``path`` (currently ``text``) may not be edited, or None."""
@@ -80,7 +85,7 @@ class ScopeRules:
             return reason
         if self.only is not None and path not in self.only:
             return f"{path} is not one of the files this task may change"
-        if path in self.anchors or self.tables.search(text) is not None:
+        if path in self.anchors or path in self.related or self.tables.search(text) is not None:
             return None
         return f"{path} neither refers to a campaign table nor carries the comment being answered"
 
@@ -90,10 +95,19 @@ def scope_rules(
     anchors: Mapping[str, Iterable[int]] | None = None,
     window: int = 3,
     only: Iterable[str] | None = None,
+    related: Iterable[str] = (),
 ) -> ScopeRules:
     frozen = {path: frozenset(lines) for path, lines in (anchors or {}).items()}
     limited = None if only is None else frozenset(only)
-    return ScopeRules(table_pattern(campaign), relevance_pattern(campaign), frozen, window, limited)
+    return ScopeRules(
+        table_pattern(campaign),
+        relevance_pattern(campaign),
+        frozen,
+        window,
+        limited,
+        campaign,
+        frozenset(related),
+    )
 
 
 def check_change(rules: ScopeRules, path: str, before: str, after: str) -> list[str]:
@@ -103,8 +117,14 @@ def check_change(rules: ScopeRules, path: str, before: str, after: str) -> list[
         return [reason]
     if before.strip() and not after.strip():
         return [f"{path} would be emptied; files are never deleted"]
-    old_lines, new_lines = before.splitlines(), after.splitlines()
     anchors = rules.anchors.get(path, frozenset())
+    grammar = TREE_GRAMMARS.get(PurePosixPath(path).suffix)
+    if grammar is not None and rules.campaign is not None:
+        test = is_test_path(path)
+        return check_tree_change(
+            rules.campaign, grammar, path, before, after, anchors, rules.window, test
+        )
+    old_lines, new_lines = before.splitlines(), after.splitlines()
     problems: list[str] = []
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 import anthropic
 
 from bot.agent.fencing import fence, plain, redact, strip_hidden
 from bot.agent.frameworks import framework_of
 from bot.agent.prompt import stable_prefix
+from bot.agent.rows import refers_to, row_classes
 from bot.agent.runner import RunResult, make_client, run_agent
-from bot.agent.scope import scope_rules
+from bot.agent.scope import is_test_path, scope_rules, table_pattern
 from bot.agent.settings import AgentSettings
 from bot.agent.tasks import AgentOutcome, CheckFailure, CheckTask, MigrateTask, ReviewTask
 from bot.agent.tools import Workspace
 from bot.agent.usage import TokenUsage, cost
 from bot.campaign import Campaign
 from bot.engine.model import Framework
+from bot.engine.syntax import Parsed
 from bot.rendering import render
 
 MAX_SUMMARY_CHARS = 3000
@@ -108,9 +111,13 @@ def migrate_files(
     results: list[RunResult] = []
     # One session per framework keeps each prefix identical to every other task's.
     for framework, paths in groups.items():
-        rules = scope_rules(task.campaign, window=settings.scope_window, only=paths)
+        tests = row_tests(task.campaign, {p: task.files[p] for p in paths}, task.repository)
+        editable = [*paths, *tests]
+        rules = scope_rules(
+            task.campaign, window=settings.scope_window, only=editable, related=tests
+        )
         workspace = Workspace(task.campaign, snapshot, rules, settings.secrets())
-        text = migrate_task_text({path: task.files[path] for path in paths})
+        text = migrate_task_text({path: task.files[path] for path in paths}, tests)
         results.append(_run(task.campaign, framework, text, workspace, settings, client))
         workspaces.append(workspace)
         changes |= workspace.accepted()
@@ -132,13 +139,40 @@ def migrate_files(
     )
 
 
-def migrate_task_text(files: dict[str, str]) -> str:
-    """The task prompt for migrating ``files``; the estimate counts this same text."""
+def migrate_task_text(files: dict[str, str], tests: Sequence[str] = ()) -> str:
+    """The task prompt for migrating ``files``; the estimate counts this same text.
+
+    ``tests`` are the test files that build the typed rows of ``files``: named in the
+    prompt so the model knows it may edit them in the same task.
+    """
     entries = [
         {"path": path, "guardrails": _guardrails(text), "fenced": fence("file", text, path=path)}
         for path, text in files.items()
     ]
-    return render("agent/task_migrate.md.j2", files=entries)
+    return render("agent/task_migrate.md.j2", files=entries, tests=[plain(t) for t in tests])
+
+
+def row_tests(
+    campaign: Campaign, files: Mapping[str, str], repository: Mapping[str, str]
+) -> list[str]:
+    """Test files that name a typed row class of ``files``: they change with its schema.
+
+    A test that names an old table itself is left out: the engine planned it, and
+    ``repository`` holds its text from before that plan, which an edit would revert.
+    """
+    owners: dict[str, str] = {}
+    for path, text in files.items():
+        if path.endswith(".scala") and "BigQueryType" in text:
+            owners |= row_classes(campaign, Parsed(text, "scala"), None).owners
+    return sorted(
+        path
+        for path, text in repository.items()
+        if path not in files
+        and path.endswith(".scala")
+        and is_test_path(path)
+        and any(refers_to(text, owner, name) for name, owner in owners.items())
+        and table_pattern(campaign).search(text) is None
+    )
 
 
 def _guardrails(text: str) -> list[dict[str, object]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from anthropic.types import ToolParam
 
-from bot.agent.fencing import fence, redact
+from bot.agent.fencing import fence, numbered, redact
 from bot.agent.frameworks import comment_syntax, framework_of
 from bot.agent.scope import ScopeRules, check_change
 from bot.agent.verify import verify_file
@@ -28,7 +28,11 @@ _PATH = {"type": "string", "description": "Path inside the repository, as listed
 TOOLS: tuple[ToolParam, ...] = (
     {
         "name": "read_file",
-        "description": "Read the current text of a file of the task (your edits included).",
+        "description": (
+            "Read the current text of a file of the task (your edits included). Each line "
+            "starts with its number and a tab, which are not part of the file: quote the text "
+            "after them in propose_edit, and pass the number to insert_guardrail."
+        ),
         "input_schema": {"type": "object", "properties": {"path": _PATH}, "required": ["path"]},
     },
     {
@@ -169,7 +173,7 @@ class Workspace:
 
     def _read_file(self, arguments: Mapping[str, Any]) -> ToolOutcome:
         path = self._path(arguments)
-        return ToolOutcome(fence("file", self.current[path], path=path))
+        return ToolOutcome(fence("file", numbered(self.current[path]), path=path))
 
     def _list_files(self, arguments: Mapping[str, Any]) -> ToolOutcome:
         prefix = arguments.get("prefix") or ""

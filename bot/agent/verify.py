@@ -5,8 +5,9 @@ must change nothing but the text of guardrail comments (no old-table reference
 outside a guardrailed statement, no verification issue); (2) in plain SQL files
 every statement the agent changed must pass the engine's statement verifier
 (parses, no old table, columns exist in ``new_columns``, output names kept);
-(3) in Scala, a typed annotation that now names a new table may not leave a
-field access that uses a changed old column name; (4) in plain SQL files every
+(3) a Scala or Java file must not gain a syntax error, and in Scala every typed
+read is resolved on the tree against the new schema with modes
+(``bot.agent.rows``); (4) in plain SQL files every
 changed statement must not differ from the original when both are run on
 synthetic data (parity, as the engine checks its own rewrites).
 """
@@ -14,13 +15,19 @@ synthetic data (parity, as the engine checks its own rewrites).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import PurePosixPath
 
 from bot.agent.frameworks import framework_of
+from bot.agent.keys import key_problems
+from bot.agent.rows import FileRows, RowReads, refers_to, row_classes, typed_row_problems
+from bot.agent.schema import RowSchema
+from bot.agent.scope import TREE_GRAMMARS
 from bot.campaign import Campaign
 from bot.engine.adapters import adapter_for
 from bot.engine.plan import FilePlan
 from bot.engine.planner import plan_repository
 from bot.engine.sql.checks import GUARDRAIL_LINE, unknown_new_column
+from bot.engine.syntax import Parsed
 
 _PROJECT_FILES = (".yml", ".yaml")
 
@@ -38,7 +45,69 @@ def verify_file(
     problems = [] if planned is None else _engine_leftovers(planned, after)
     # A file that no longer names an old table is not planned at all, yet still checked.
     framework = planned.framework if planned is not None else framework_of(path, snapshot)
-    return problems + adapter_for(framework).checks(campaign, before, after)
+    return (
+        _syntax_problems(path, before, after)
+        + problems
+        + adapter_for(framework).checks(campaign, before, after)
+        + _typed_problems(campaign, snapshot, path, before, after)
+    )
+
+
+def _syntax_problems(path: str, before: str, after: str) -> list[str]:
+    """An edit may not add a syntax error (a file that already had one may keep it)."""
+    grammar = TREE_GRAMMARS.get(PurePosixPath(path).suffix)
+    if grammar is None:
+        return []
+    parsed = Parsed(after, grammar)
+    error = parsed.first_error()
+    if error is None or Parsed(before, grammar).first_error() is not None:
+        return []
+    line = after.count("\n", 0, error) + 1
+    return [f"line {line}: the edited file does not parse as {grammar.title()} from here"]
+
+
+def _typed_problems(
+    campaign: Campaign, snapshot: Mapping[str, str], path: str, before: str, after: str
+) -> list[str]:
+    """Typed reads and ``TableRow`` keys of an edited JVM file, against the new schema."""
+    grammar = TREE_GRAMMARS.get(PurePosixPath(path).suffix)
+    if grammar is None:
+        return []
+    problems = key_problems(campaign, grammar, after)
+    if grammar == "scala":
+        others = {p: t for p, t in snapshot.items() if p.endswith(".scala") and p != path}
+        typed, rows = typed_row_problems(campaign, before, after, others)
+        problems = typed + problems + _dependents(campaign, before, rows, others)
+    return problems
+
+
+def _dependents(
+    campaign: Campaign, before: str, rows: FileRows, others: Mapping[str, str]
+) -> list[str]:
+    """Other files building or matching rows of a class this edit moved to a new schema.
+
+    A test that constructs ``Row(Some(6L), Some(true))`` breaks when its class
+    gains fields, though the test itself was not edited; it is named here so the
+    model updates it in the same task.
+    """
+    earlier = row_classes(campaign, Parsed(before, "scala"), None).classes
+    moved = {
+        name: schema
+        for name, schema in rows.classes.items()
+        if schema is not None and earlier.get(name, schema) != schema
+    }
+    problems: list[str] = []
+    for other, text in sorted(others.items()):
+        meant: dict[str, RowSchema | None] = {
+            name: schema
+            for name, schema in moved.items()
+            if refers_to(text, rows.owners.get(name, ""), name)
+        }
+        if not meant:
+            continue
+        found = RowReads(Parsed(text, "scala"), FileRows(classes=meant)).check()
+        problems += [f"{other} {problem}" for problem in found]
+    return problems
 
 
 def _engine_leftovers(planned: FilePlan, after: str) -> list[str]:

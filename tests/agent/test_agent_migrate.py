@@ -9,6 +9,7 @@ from decimal import Decimal
 from anthropic.types import Usage
 
 from bot.agent import AgentSettings, MigrateTask, migrate_files
+from bot.agent.fencing import unnumbered
 from bot.agent.usage import TokenUsage, cost
 from bot.sandbox.anthropic import FakeAnthropicServer, RecordedRequest, Reply, text, tool_use
 from tests.agent.conftest import TYPED, settings_for
@@ -23,7 +24,7 @@ MAP_NEW = "r.duration_ms.getOrElse(0L)"
 
 def _point_annotation(request: RecordedRequest) -> Reply:
     """Reads the file it was given and replaces the guardrail and annotation together."""
-    content = request.tool_result_text()
+    content = unnumbered(request.tool_result_text())
     assert content.startswith(f'<untrusted_file path="{TYPED}">')
     guardrail = next(line for line in content.splitlines() if "// godwit:" in line)
     old = f"{guardrail}\n{OLD_ANNOTATION}"
@@ -84,8 +85,13 @@ def test_typed_pipeline_migrated_field_by_field(
         (False, f"edited {TYPED}; call run_verifier when your edits are complete"),
         (
             True,
-            f"{TYPED}: typed rows of core-proj.music.plays_v2 have no field ms_played; "
-            "use the mapped fields",
+            f"{TYPED}: "
+            + "; ".join(
+                f"line {line}: r.ms_played: rows Play of core-proj.music.plays_v2 have no field "
+                "ms_played (fields: user_id, track_id, duration_ms, played_at, geo, platform); "
+                "the campaign maps ms_played to duration_ms"
+                for line in (20, 21)
+            ),
         ),
         (True, f"rejected: old_string occurs 2 times in {TYPED}; it must occur exactly once"),
         (False, f"edited {TYPED}; call run_verifier when your edits are complete"),
@@ -150,8 +156,8 @@ def test_out_of_scope_edits_are_tool_errors_and_the_model_corrects_course(
         (True, f"rejected: {other} is not one of the files this task may change"),
         (
             True,
-            f"rejected: {TYPED} line 7: the change touches no line that refers to a campaign "
-            "table or column, nor the lines under review",
+            f"rejected: {TYPED} line 7: the edit changes a comment that is not a guardrail "
+            "('/** Listening minutes, skips excluded. */')",
         ),
     ]
     assert outcome.rejected_out_of_scope == 3

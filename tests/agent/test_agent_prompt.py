@@ -18,7 +18,11 @@ def test_mapping_rows_follow_the_campaign(campaign: Campaign) -> None:
         {"column": "track_uri", "expression": "track_id", "kind": "rename"},
         {"column": "ms_played", "expression": "duration_ms", "kind": "rename"},
         {"column": "played_date", "expression": "DATE(played_at)", "kind": "expression"},
-        {"column": "country", "expression": "geo.country_code", "kind": "expression"},
+        {
+            "column": "country",
+            "expression": "geo.country_code",
+            "kind": "nested field (a field of a record)",
+        },
         {"column": "is_premium", "expression": None, "kind": "no equivalent: leave a guardrail"},
         {"column": "user_id", "expression": "user_id", "kind": "unchanged"},
         {"column": "platform", "expression": "platform", "kind": "unchanged"},

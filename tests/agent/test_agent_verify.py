@@ -26,7 +26,10 @@ def test_typed_pipeline_checks(campaign: Campaign, engine_output: dict[str, str]
     assert check(engine) == []
     moved = engine.replace(ANNOTATION_OLD, ANNOTATION_NEW)
     assert check(moved) == [
-        "typed rows of core-proj.music.plays_v2 have no field ms_played; use the mapped fields"
+        f"line {line}: r.ms_played: rows Play of core-proj.music.plays_v2 have no field ms_played "
+        "(fields: user_id, track_id, duration_ms, played_at, geo, platform); "
+        "the campaign maps ms_played to duration_ms"
+        for line in (21, 22)
     ]
     migrated = _without_guardrails(moved.replace("r.ms_played", "r.duration_ms"))
     assert check(migrated) == []

@@ -9,7 +9,7 @@ run concurrently in Godwit's workers each follow their own script.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,9 +120,13 @@ class AgentWorld:
 
 
 def started_world(
-    tmp_path: Path, key: str | None, before_start: Callable[[Conversations], None]
+    tmp_path: Path,
+    key: str | None,
+    before_start: Callable[[Conversations], None],
+    pushed: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Iterator[AgentWorld]:
-    """Every repository seeded, the agent campaign opened and started, Godwit idle."""
+    """Every repository seeded (plus ``pushed``: repository -> files), the agent campaign
+    opened and started, Godwit idle."""
     conversations = Conversations()
     before_start(conversations)
     with pytest.MonkeyPatch.context() as env, _fake(key, conversations) as fake:
@@ -134,6 +138,8 @@ def started_world(
         sandbox = Sandbox()
         org = seed_organisation(sandbox, examples_dir() / "repos")
         sandbox.push(f"{ORG}/acme-bq-jobs", "main", {DEPLOY: DEPLOY_TEXT}, author="bruno-jobs")
+        for name, files in (pushed or {}).items():
+            sandbox.push(f"{ORG}/{name}", "main", dict(files), author="bruno-jobs")
         with running_stack(sandbox, ORG, tmp_path, mutation_interval=0.0) as stack:
             world = World(stack, org)
             world.settle()

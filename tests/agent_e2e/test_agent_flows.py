@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.agent.fencing import unnumbered
 from bot.demo.world import ORG
 from bot.sandbox.anthropic import RecordedRequest, Reply, text, tool_use
 from tests.agent_e2e.conftest import (
@@ -59,7 +60,7 @@ TIMED_OUT = "The test run timed out; nothing in the migration causes that."
 
 def _point_annotation(request: RecordedRequest) -> Reply:
     """Replaces the guardrail and the annotation under it with the mapped table."""
-    content = request.tool_result_text()
+    content = unnumbered(request.tool_result_text())
     guardrail = next(line for line in content.splitlines() if "// godwit:" in line)
     old = f"{guardrail}\n{OLD_ANNOTATION}"
     return Reply.of(tool_use("propose_edit", path=TYPED, old_string=old, new_string=NEW_ANNOTATION))

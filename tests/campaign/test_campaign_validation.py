@@ -443,3 +443,49 @@ def test_every_problem_is_reported_at_once(valid_yaml: str) -> None:
 )
 def test_documents_that_are_not_campaigns(text: str, expected: tuple[str, int, str]) -> None:
     assert issues(text) == [expected]
+
+
+MODES = """\
+id: modes
+title: Modes
+guide: https://wiki.example.com/modes
+tables:
+  - old: p.d.t1
+    new: p.d.t2
+    new_columns:
+      id: {type: STRING, mode: REQUIRED}
+      tags: {type: STRING, mode: repeated}
+      seen: TIMESTAMP
+      owner: {type: "STRUCT<name STRING>"}
+"""
+
+
+def test_new_columns_take_a_mode_next_to_the_type() -> None:
+    table = load_campaign(MODES).tables[0]
+    assert table.new_columns == {
+        "id": "STRING",
+        "tags": "ARRAY<STRING>",
+        "seen": "TIMESTAMP",
+        "owner": "STRUCT<name STRING>",
+    }
+    assert [table.mode(name) for name in ("id", "TAGS", "seen", "owner")] == [
+        "REQUIRED",
+        "REPEATED",
+        "NULLABLE",
+        "NULLABLE",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{type: STRING, mode: SOMETIMES}", "modes are NULLABLE, REQUIRED, REPEATED"),
+        ("{type: STRING, required: true}", "must be a type or {type, mode}"),
+        ("{mode: REQUIRED}", "must be a type or {type, mode}"),
+    ],
+)
+def test_a_wrong_mode_is_refused_with_its_column(entry: str, message: str) -> None:
+    text = MODES.replace("{type: STRING, mode: REQUIRED}", entry)
+    [(_, _, found)] = issues(text)
+    assert "'id'" in found
+    assert message in found

@@ -1,8 +1,7 @@
 """Checks of an edited Scala or Java file, for edits the engine did not make itself.
 
-SQL in string literals that reads a new table must read columns it has, and a
-typed annotation that now names a new table may not leave a field access that
-uses a changed old column name.
+SQL in string literals that reads a new table must read columns it has. Typed
+reads are resolved on the syntax tree by the agent's checks (``bot.agent.rows``).
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ import re
 
 from bot.campaign import Campaign
 from bot.engine.edits import LineIndex
-from bot.engine.scala.annotations import typed_annotations
-from bot.engine.scala.fields import changed_columns, fields_selected
 from bot.engine.scala.lexer import Lexed
 from bot.engine.scala.literal_text import LiteralError, literal_text
 from bot.engine.scala.tables import looks_like_sql
@@ -21,9 +18,7 @@ from bot.engine.sql.checks import unknown_new_column
 
 def literal_problems(campaign: Campaign, after: str, lexed: Lexed) -> list[str]:
     """Every reason the literals of an edited JVM file are not acceptable."""
-    return _typed_field_problems(campaign, after, lexed) + _embedded_sql_problems(
-        campaign, after, lexed
-    )
+    return _embedded_sql_problems(campaign, after, lexed)
 
 
 def _embedded_sql_problems(campaign: Campaign, after: str, lexed: Lexed) -> list[str]:
@@ -42,26 +37,6 @@ def _embedded_sql_problems(campaign: Campaign, after: str, lexed: Lexed) -> list
         reason = unknown_new_column(value, campaign)
         if reason is not None:
             problems.append(f"line {index.line_of(literal.start)}: {reason}")
-    return problems
-
-
-def _typed_field_problems(campaign: Campaign, after: str, lexed: Lexed) -> list[str]:
-    problems: list[str] = []
-    for annotation in typed_annotations(lexed):
-        for literal in annotation.literals:
-            try:
-                value = literal_text(after, [literal]).text
-            except LiteralError:
-                continue
-            for mapping in campaign.tables:
-                if not _names_table(value, str(mapping.new_name)):
-                    continue
-                stale = fields_selected(lexed.code, changed_columns(mapping))
-                if stale:
-                    problems.append(
-                        f"typed rows of {mapping.new} have no field {', '.join(stale)}; "
-                        "use the mapped fields"
-                    )
     return problems
 
 
