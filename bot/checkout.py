@@ -68,8 +68,8 @@ def _read_bounded(path: Path) -> tuple[bytes, int]:
 def write_changes(root: Path, changes: Mapping[str, str | bytes]) -> None:
     """Replace each changed file atomically, keeping its permission bits.
 
-    Bytes are written as given (``RepoPlan.changed_bytes``, each file in its own
-    encoding); text as UTF-8.
+    Bytes are written as given (``RepoPlan.written_changes``: a file not in UTF-8,
+    in its own encoding); text as UTF-8.
     """
     for relative, text in changes.items():
         target = root / relative

@@ -112,7 +112,7 @@ def apply_command(
     skipped = [(p.name, s.path, s.describe()) for p in planned for s in p.plan.skipped]
     if not check:
         for repo in planned:
-            write_changes(repo.root, repo.plan.changed_bytes)
+            write_changes(repo.root, repo.plan.written_changes)
     typer.echo(
         render(
             "cli/apply.txt.j2",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.engine.edits import LineIndex, PlacedGuardrail
 from bot.engine.model import Action, Framework, Reference, StatementParity, VerificationIssue
-from bot.engine.snapshot import UTF8, SkippedFile
+from bot.engine.snapshot import SkippedFile
 from bot.parity.outcome import Outcome, Verdict
 
 
@@ -90,10 +90,14 @@ class RepoPlan:
         return {f.path: f.new_text for f in self.files if f.new_text is not None}
 
     @property
-    def changed_bytes(self) -> dict[str, bytes]:
-        """Each changed file as bytes in its own encoding (the planner checked it encodes)."""
+    def written_changes(self) -> dict[str, str | bytes]:
+        """The changes as writers write them: UTF-8 files as text, others as their bytes.
+
+        A file read as cp1252 or Latin-1 goes back in that encoding (the planner
+        checked that its new text encodes), never re-encoded as UTF-8.
+        """
         return {
-            path: text.encode(self.encodings.get(path, UTF8))
+            path: text if path not in self.encodings else text.encode(self.encodings[path])
             for path, text in self.changes.items()
         }
 

@@ -57,11 +57,13 @@ class SkippedFile:
     size: int
     complete: bool = True
     detail: str = ""  # UNWRITABLE: the encoding the edit could not be written in
+    limit: int = MAX_FILE_BYTES  # the file-size limit the reader applied
 
-    def describe(self, limit: int = MAX_FILE_BYTES) -> str:
+    def describe(self) -> str:
         """The reason in words, as the plan, the PR body and the dashboard show it."""
         if self.reason is SkipReason.TOO_LARGE:
-            return f"too large ({_megabytes(self.size)} > {_megabytes(limit)} limit)"
+            unread = "" if self.complete else f", only the first {_megabytes(len(self.raw))} scanned"
+            return f"too large ({_megabytes(self.size)} > {_megabytes(self.limit)} limit{unread})"
         if self.reason is SkipReason.NUL_BYTES:
             return "contains NUL bytes"
         if self.reason is SkipReason.NOT_TEXT:
@@ -106,12 +108,12 @@ def classify(
     full = len(raw) if size is None else size
     complete = full == len(raw)
     if full > limit:
-        return SkippedFile(path, SkipReason.TOO_LARGE, raw, full, complete)
+        return SkippedFile(path, SkipReason.TOO_LARGE, raw, full, complete, limit=limit)
     if b"\0" in raw:
-        return SkippedFile(path, SkipReason.NUL_BYTES, raw, full, complete)
+        return SkippedFile(path, SkipReason.NUL_BYTES, raw, full, complete, limit=limit)
     decoded = decode(raw)
     if decoded is None:
-        return SkippedFile(path, SkipReason.NOT_TEXT, raw, full, complete)
+        return SkippedFile(path, SkipReason.NOT_TEXT, raw, full, complete, limit=limit)
     return decoded
 
 
