@@ -24,6 +24,7 @@ from bot.campaigns.pr import (
 from bot.engine.model import VerificationIssue
 from bot.engine.plan import LocatedIssue, RepoPlan
 from bot.engine.planner import plan_repository
+from bot.engine.snapshot import SnapshotBuilder
 
 KEYS = MarkerKeys(b"marker-key-for-tests")
 ISSUE = IssueRef("acme/campaigns", 7)
@@ -302,3 +303,30 @@ def test_explain_leaves_diffs_out_first(campaign: Campaign, plan: RepoPlan) -> N
     assert "the diffs are left out below, see the **Files changed** tab." in explain
     row = "- `ms_played` of `legacy-proj.music.plays_v1` becomes `duration_ms`."
     assert explain.count(row) == 140
+
+
+def test_skipped_files_naming_an_old_table_have_their_own_section(campaign: Campaign) -> None:
+    builder = SnapshotBuilder()
+    builder.add("jobs/daily.sql", SNAPSHOT["jobs/daily.sql"].encode())
+    builder.add("jobs/export.sql", f"SELECT * FROM `{OLD}`\n".encode() + b"\0")
+    builder.add_symlink("jobs/linked.sql", f"/srv/{OLD}.sql".encode())
+    builder.add("jobs/other.sql", b"SELECT 1\n\0")
+    plan = plan_repository(campaign, builder.build())
+
+    lines = pr_body(campaign, plan, TARGET, keys=KEYS).splitlines()
+
+    section = lines.index("### Skipped files: migrate by hand")
+    assert lines[section + 2].startswith("Godwit could not read these files as text")
+    assert lines[section + 4 : section + 6] == [
+        f"- [`jobs/export.sql`](https://github.com/acme/radio/blob/{BASE_SHA}/jobs/export.sql)"
+        ": contains NUL bytes",
+        f"- [`jobs/linked.sql`](https://github.com/acme/radio/blob/{BASE_SHA}/jobs/linked.sql)"
+        ": symlink",
+    ]
+    assert not any("jobs/other.sql" in line for line in lines)
+    assert any(line.endswith("and the skipped files, and every rewritten statement keeps its "
+                             "output column names.") for line in lines)
+
+
+def test_a_body_without_skipped_files_has_no_such_section(campaign: Campaign, plan: RepoPlan) -> None:
+    assert "### Skipped files" not in pr_body(campaign, plan, TARGET, keys=KEYS)
