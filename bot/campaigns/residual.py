@@ -145,7 +145,9 @@ def residual_of_plan(
 
     A file the plan would rewrite still reads the old table *today* (code added
     after the merge, or a PR not merged yet); a file with guardrails reads it
-    until a person decides. Both count: the table is read either way.
+    until a person decides. Both count: the table is read either way. So does a
+    file the plan skipped (too large, binary, a symlink) whose raw bytes name an
+    old table: Godwit cannot read it, so it counts as unread, not as gone.
     """
     found: list[ResidualReference] = []
     for file in plan.files:
@@ -168,6 +170,16 @@ def residual_of_plan(
                     ref=ref,
                 )
             )
+    for skipped in plan.skipped:
+        found.append(
+            ResidualReference(
+                repo=repo,
+                kind=ResidualKind.UNREAD,
+                path=skipped.path,
+                detail=f"skipped ({skipped.describe()}) but names an old table: migrate by hand",
+                ref=ref,
+            )
+        )
     return tuple(found)
 
 
