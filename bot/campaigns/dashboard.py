@@ -74,6 +74,8 @@ class TargetView:
     usage: AgentUsage | None = None
     residual: int = 0
     """References the default branch still makes to an old table (not waived)."""
+    skipped: int = 0
+    """Files naming an old table that Godwit could not read as text (not waived)."""
 
     @property
     def residual_left(self) -> int:
@@ -91,6 +93,7 @@ def view_of(
     guardrails: int = 0,
     usage: AgentUsage | None = None,
     residual: int = 0,
+    skipped: int = 0,
 ) -> TargetView:
     return TargetView(
         repo=target.repo,
@@ -103,6 +106,7 @@ def view_of(
         guardrails=guardrails,
         usage=usage,
         residual=residual,
+        skipped=skipped,
     )
 
 
@@ -117,6 +121,7 @@ class Problem(StrEnum):
     NO_REVIEWER = "no_reviewer"
     STALE = "stale"
     RESIDUAL = "residual"
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class Attention:
     guardrails: int
     idle_days: int | None
     residual: int = 0
+    skipped: int = 0
 
 
 def problems_of(view: TargetView, *, now: datetime, stale_days: int) -> tuple[Problem, ...]:
@@ -149,6 +155,8 @@ def problems_of(view: TargetView, *, now: datetime, stale_days: int) -> tuple[Pr
             found.append(Problem.STALE)
     elif view.residual_left:
         found.append(Problem.RESIDUAL)  # settled and still reading: nothing else will move it
+    if view.skipped:
+        found.append(Problem.SKIPPED)  # no PR will ever touch these files: only a person can
     return tuple(found)
 
 
@@ -165,6 +173,7 @@ def needs_attention(
             view.guardrails,
             None if view.last_activity is None else (now - view.last_activity).days,
             view.residual,
+            view.skipped,
         )
         for view in sorted(views, key=lambda v: v.repo.lower())
         if (problems := problems_of(view, now=now, stale_days=stale_days))

@@ -36,6 +36,7 @@ class ResidualKind(StrEnum):
     READS = "reads"  # a statement reads an old table; a rewrite would move it
     NEEDS_PERSON = "needs_person"  # a statement reads it behind a guardrail: judgment needed
     UNREAD = "unread"  # the repository (or a file) could not be read, so nothing is known
+    SKIPPED = "skipped"  # a file not read as text (too large, binary, symlink) names an old table
     NOT_SCANNED = "not_scanned"  # the default branch moved and has not been read again yet
 
 
@@ -147,7 +148,7 @@ def residual_of_plan(
     after the merge, or a PR not merged yet); a file with guardrails reads it
     until a person decides. Both count: the table is read either way. So does a
     file the plan skipped (too large, binary, a symlink) whose raw bytes name an
-    old table: Godwit cannot read it, so it counts as unread, not as gone.
+    old table: Godwit cannot plan it, so it counts until a person migrates it.
     """
     found: list[ResidualReference] = []
     for file in plan.files:
@@ -174,7 +175,7 @@ def residual_of_plan(
         found.append(
             ResidualReference(
                 repo=repo,
-                kind=ResidualKind.UNREAD,
+                kind=ResidualKind.SKIPPED,
                 path=skipped.path,
                 detail=f"skipped ({skipped.describe()}) but names an old table: migrate by hand",
                 ref=ref,

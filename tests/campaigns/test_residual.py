@@ -54,7 +54,7 @@ def test_a_guardrail_already_in_the_file_still_reads_the_old_table() -> None:
     assert again.kind is ResidualKind.NEEDS_PERSON
 
 
-def test_a_skipped_file_naming_an_old_table_is_an_unread_residual_reference() -> None:
+def test_a_skipped_file_naming_an_old_table_is_a_residual_reference() -> None:
     builder = SnapshotBuilder()
     builder.add("dump/plays.sql", REWRITABLE.encode() + b"\0")
     builder.add("img/logo.png", b"\x89PNG\0\0")
@@ -63,7 +63,7 @@ def test_a_skipped_file_naming_an_old_table_is_an_unread_residual_reference() ->
 
     [found] = residual_of_plan("acme/jobs", plan, ref="c0")
 
-    assert (found.path, found.kind, found.ref) == ("dump/plays.sql", ResidualKind.UNREAD, "c0")
+    assert (found.path, found.kind, found.ref) == ("dump/plays.sql", ResidualKind.SKIPPED, "c0")
     assert found.detail == (
         "skipped (contains NUL bytes) but names an old table: migrate by hand"
     )
