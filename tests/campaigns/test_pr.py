@@ -184,6 +184,25 @@ def test_hunks() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("x\n" * 3000 + "a\n" + "x\n" * 3000, "x\n" * 3000 + "A\n" + "x\n" * 3000,
+         [(3001, ("a",), 3001, ("A",))]),
+        ("x\nx\n", "x\nx\nx\n", [(3, (), 3, ("x",))]),
+        ("x\nx\nx\n", "x\n", [(2, ("x", "x"), 2, ())]),
+        ("a\n", "", [(1, ("a",), 1, ())]),
+        ("a\nb\n", "a\nb\n", []),
+    ],
+    ids=["one line among thousands alike", "grown", "shrunk", "emptied", "same"],
+)
+def test_hunks_line_numbers_hold_around_lines_both_texts_share(
+    old: str, new: str, expected: list[tuple[int, tuple[str, ...], int, tuple[str, ...]]]
+) -> None:
+    found = hunks(old, new)
+    assert [(h.old_start, h.removed, h.new_start, h.added) for h in found] == expected
+
+
 def test_explain(campaign: Campaign, plan: RepoPlan) -> None:
     text = render_explain(campaign, plan, repo="acme/radio", web_base=WEB)
     assert text.startswith("<!-- godwit:explain -->\n")
