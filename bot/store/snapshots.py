@@ -39,12 +39,11 @@ def keep_snapshot(
     The skipped files are kept with their raw bytes: a snapshot served from here
     must show the engine exactly what reading the commit again would.
     """
-    document = {
-        "files": files,
-        "executables": sorted(executables),
-        "encodings": dict(encodings or {}),
-        "skipped": [_skipped_out(s) for s in skipped],
-    }
+    document: dict[str, object] = {"files": files, "executables": sorted(executables)}
+    if encodings:
+        document["encodings"] = dict(encodings)
+    if skipped:
+        document["skipped"] = [_skipped_out(s) for s in skipped]
     packed = zlib.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     if len(packed) > MAX_KEPT_BYTES:
         return False
