@@ -40,4 +40,7 @@ def may_reference_raw(raw: bytes, pattern: re.Pattern[str]) -> bool:
     """
     if pattern.search(raw.decode("utf-8", "replace")) is not None:
         return True
-    return b"\0" in raw and pattern.search(raw.replace(b"\0", b"").decode("utf-8", "replace")) is not None
+    return (
+        b"\0" in raw
+        and pattern.search(raw.replace(b"\0", b"").decode("utf-8", "replace")) is not None
+    )

@@ -62,7 +62,9 @@ class SkippedFile:
     def describe(self) -> str:
         """The reason in words, as the plan, the PR body and the dashboard show it."""
         if self.reason is SkipReason.TOO_LARGE:
-            unread = "" if self.complete else f", only the first {_megabytes(len(self.raw))} scanned"
+            unread = (
+                "" if self.complete else f", only the first {_megabytes(len(self.raw))} scanned"
+            )
             return f"too large ({_megabytes(self.size)} > {_megabytes(self.limit)} limit{unread})"
         if self.reason is SkipReason.NUL_BYTES:
             return "contains NUL bytes"

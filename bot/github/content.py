@@ -167,9 +167,9 @@ def read_tarball(
             if total > max_total_bytes:
                 raise RepoTooLargeError(total, max_total_bytes, at_least=True)
             extracted = tar.extractfile(member)
-            if extracted is not None and snapshot.add(path, extracted.read()):
-                if member.mode & 0o111:
-                    executables.add(path)
+            planned = extracted is not None and snapshot.add(path, extracted.read())
+            if planned and member.mode & 0o111:
+                executables.add(path)
         commit = tar.pax_headers.get("comment", "")
     return Archive(commit if _SHA.match(commit) else None, snapshot.build(), frozenset(executables))
 

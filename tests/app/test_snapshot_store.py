@@ -59,7 +59,10 @@ def test_keeping_a_newer_commit_replaces_the_older_one(engine: Engine) -> None:
         keep_snapshot(session, "acme/jobs", OLD, FILES)
         session.commit()
         assert kept_snapshot(session, "acme/radio", OLD) is None
-        assert kept_snapshot(session, "acme/radio", NEW)[:2] == ({"a.sql": "SELECT 1\n"}, frozenset())
+        assert kept_snapshot(session, "acme/radio", NEW)[:2] == (
+            {"a.sql": "SELECT 1\n"},
+            frozenset(),
+        )
         assert session.scalar(select(func.count()).select_from(RepoSnapshotRow)) == 2
 
 

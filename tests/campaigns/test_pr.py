@@ -187,8 +187,11 @@ def test_hunks() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("x\n" * 3000 + "a\n" + "x\n" * 3000, "x\n" * 3000 + "A\n" + "x\n" * 3000,
-         [(3001, ("a",), 3001, ("A",))]),
+        (
+            "x\n" * 3000 + "a\n" + "x\n" * 3000,
+            "x\n" * 3000 + "A\n" + "x\n" * 3000,
+            [(3001, ("a",), 3001, ("A",))],
+        ),
         ("x\nx\n", "x\nx\nx\n", [(3, (), 3, ("x",))]),
         ("x\nx\nx\n", "x\n", [(2, ("x", "x"), 2, ())]),
         ("a\n", "", [(1, ("a",), 1, ())]),
@@ -343,9 +346,15 @@ def test_skipped_files_naming_an_old_table_have_their_own_section(campaign: Camp
         ": symlink",
     ]
     assert not any("jobs/other.sql" in line for line in lines)
-    assert any(line.endswith("and the skipped files, and every rewritten statement keeps its "
-                             "output column names.") for line in lines)
+    assert any(
+        line.endswith(
+            "and the skipped files, and every rewritten statement keeps its output column names."
+        )
+        for line in lines
+    )
 
 
-def test_a_body_without_skipped_files_has_no_such_section(campaign: Campaign, plan: RepoPlan) -> None:
+def test_a_body_without_skipped_files_has_no_such_section(
+    campaign: Campaign, plan: RepoPlan
+) -> None:
     assert "### Skipped files" not in pr_body(campaign, plan, TARGET, keys=KEYS)

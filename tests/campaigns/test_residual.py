@@ -64,9 +64,7 @@ def test_a_skipped_file_naming_an_old_table_is_a_residual_reference() -> None:
     [found] = residual_of_plan("acme/jobs", plan, ref="c0")
 
     assert (found.path, found.kind, found.ref) == ("dump/plays.sql", ResidualKind.SKIPPED, "c0")
-    assert found.detail == (
-        "skipped (contains NUL bytes) but names an old table: migrate by hand"
-    )
+    assert found.detail == ("skipped (contains NUL bytes) but names an old table: migrate by hand")
     assert not readiness([found]).safe_to_retire
 
 

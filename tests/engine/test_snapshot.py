@@ -174,9 +174,11 @@ def test_a_file_not_in_utf8_is_rewritten_in_its_own_encoding_byte_for_byte(encod
     written = plan.written_changes["jobs/q.sql"]
     assert isinstance(written, bytes)
     head, tail = before.encode(encoding), after.encode(encoding)
-    assert written.startswith(head) and written.endswith(tail)
+    assert written.startswith(head)
+    assert written.endswith(tail)
     middle = written[len(head) : len(written) - len(tail)].decode("ascii")
-    assert "core-proj.music.plays_v2" in middle and "plays_v1" not in middle
+    assert "core-proj.music.plays_v2" in middle
+    assert "plays_v1" not in middle
 
 
 def test_a_utf8_file_is_written_as_text() -> None:
@@ -200,9 +202,12 @@ def test_an_edit_the_encoding_cannot_hold_skips_the_file_instead_of_garbling_it(
     assert plan.changes == {}
     [skipped] = plan.skipped
     assert (skipped.path, skipped.reason) == ("jobs/q.sql", SkipReason.UNWRITABLE)
-    assert skipped.describe() == f"the rewrite cannot be written in the file's encoding ({encoding})"
+    assert (
+        skipped.describe() == f"the rewrite cannot be written in the file's encoding ({encoding})"
+    )
 
 
 def test_a_plain_mapping_still_plans_as_utf8_text_with_nothing_skipped() -> None:
     plan = plan_repository(CAMPAIGN, {"jobs/q.sql": READS_OLD})
-    assert plan.skipped == () and set(plan.changes) == {"jobs/q.sql"}
+    assert plan.skipped == ()
+    assert set(plan.changes) == {"jobs/q.sql"}

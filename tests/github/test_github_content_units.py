@@ -8,8 +8,8 @@ import tarfile
 
 import pytest
 
-from bot.github.commits import tree_entries
 from bot.engine.snapshot import SkipReason
+from bot.github.commits import tree_entries
 from bot.github.content import RepoTooLargeError, read_tarball
 
 TOP = "acme-etl-3f78685/"
