@@ -20,6 +20,8 @@ from bot.engine.snapshot import MAX_FILE_BYTES, Snapshot, SnapshotBuilder
 
 MAX_SCANNED_BYTES = 64 * 1024 * 1024
 """Of a file over the limit at most this much is read for the prefilter; past it, unsure."""
+MAX_SKIPPED_BYTES = 4 * MAX_SCANNED_BYTES
+"""Raw bytes of skipped files held for the prefilter, for the whole checkout."""
 
 
 class CheckoutError(Exception):
@@ -32,7 +34,7 @@ def read_checkout(root: Path) -> Snapshot:
         raise CheckoutError(f"{root}: no such directory")
     if not root.is_dir():
         raise CheckoutError(f"{root}: not a directory")
-    snapshot = SnapshotBuilder()
+    snapshot = SnapshotBuilder(max_skipped_bytes=MAX_SKIPPED_BYTES)
 
     def fail(error: OSError) -> None:
         raise CheckoutError(f"{error.filename}: cannot be read ({error.strerror})")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -42,6 +42,13 @@ def _megabytes(count: int) -> str:
     return f"{count / _MB:.1f} MB" if count % _MB else f"{count // _MB} MB"
 
 
+def _unread(scanned: int) -> str:
+    if not scanned:
+        return ", not scanned"
+    shown = _megabytes(scanned) if scanned >= _MB else f"{scanned:,} bytes"
+    return f", only the first {shown} scanned"
+
+
 @dataclass(frozen=True)
 class SkippedFile:
     """A file left out of planning, with the raw bytes the prefilter scans.
@@ -61,17 +68,15 @@ class SkippedFile:
 
     def describe(self) -> str:
         """The reason in words, as the plan, the PR body and the dashboard show it."""
+        unread = "" if self.complete else _unread(len(self.raw))
         if self.reason is SkipReason.TOO_LARGE:
-            unread = (
-                "" if self.complete else f", only the first {_megabytes(len(self.raw))} scanned"
-            )
             return f"too large ({_megabytes(self.size)} > {_megabytes(self.limit)} limit{unread})"
         if self.reason is SkipReason.NUL_BYTES:
-            return "contains NUL bytes"
+            return f"contains NUL bytes{unread}"
         if self.reason is SkipReason.NOT_TEXT:
-            return "not text in UTF-8/cp1252/Latin-1"
+            return f"not text in UTF-8/cp1252/Latin-1{unread}"
         if self.reason is SkipReason.SYMLINK:
-            return "symlink"
+            return f"symlink{unread}"
         return f"the rewrite cannot be written in the file's encoding ({self.detail})"
 
 
@@ -150,19 +155,24 @@ class Snapshot(Mapping[str, str]):
 
 
 class SnapshotBuilder:
-    """Collects classified files into a :class:`Snapshot` (both readers use it)."""
+    """Collects classified files into a :class:`Snapshot` (both readers use it).
 
-    def __init__(self, limit: int = MAX_FILE_BYTES) -> None:
+    ``max_skipped_bytes`` bounds the raw bytes kept of skipped files; past it a
+    skipped file keeps none and counts as not scanned whole (so it is reported).
+    """
+
+    def __init__(self, limit: int = MAX_FILE_BYTES, max_skipped_bytes: int | None = None) -> None:
         self.limit = limit
         self.files: dict[str, str] = {}
         self.encodings: dict[str, str] = {}
         self.skipped: list[SkippedFile] = []
+        self._skipped_room = max_skipped_bytes
 
     def add(self, path: str, raw: bytes, *, size: int | None = None) -> bool:
         """Add the file; True when it is planned as text."""
         outcome = classify(path, raw, size=size, limit=self.limit)
         if isinstance(outcome, SkippedFile):
-            self.skipped.append(outcome)
+            self.skipped.append(self._kept(outcome))
             return False
         self.files[path] = outcome.text
         if outcome.encoding != UTF8:
@@ -170,7 +180,15 @@ class SnapshotBuilder:
         return True
 
     def add_symlink(self, path: str, target: bytes) -> None:
-        self.skipped.append(symlink(path, target))
+        self.skipped.append(self._kept(symlink(path, target)))
+
+    def _kept(self, skipped: SkippedFile) -> SkippedFile:
+        if self._skipped_room is None:
+            return skipped
+        if len(skipped.raw) > self._skipped_room:
+            return replace(skipped, raw=b"", complete=False)
+        self._skipped_room -= len(skipped.raw)
+        return skipped
 
     def build(self) -> Snapshot:
         skipped = tuple(sorted(self.skipped, key=lambda s: s.path))

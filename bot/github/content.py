@@ -2,8 +2,8 @@
 
 A repository whose size is known to be moderate costs a single request: the
 tarball of the branch, which names its commit the way ``git archive`` does.
-Otherwise the tree comes first (it lists sizes, so oversized files are never
-downloaded), then one request per wanted file or, for many files, the tarball.
+Otherwise the tree comes first (it lists sizes, so a repository over the cap is
+refused unread), then one request per wanted file or, for many files, the tarball.
 Either way the result is the same snapshot, so planning never knows which path
 was taken. Binary, oversized and symlinked files are classified as the CLI
 classifies them (``bot.engine.snapshot``, one size limit for both) and kept as

@@ -124,7 +124,9 @@ def test_a_file_not_scanned_whole_is_reported_even_without_a_match() -> None:
     builder = SnapshotBuilder()
     builder.add("dump.sql", part, size=MAX_FILE_BYTES * 40)
     [skipped] = plan_repository(CAMPAIGN, builder.build()).skipped
-    assert skipped.describe() == "too large (80 MB > 2 MB limit, only the first 0.0 MB scanned)"
+    assert (
+        skipped.describe() == "too large (80 MB > 2 MB limit, only the first 1,000 bytes scanned)"
+    )
 
 
 def test_skipped_files_in_ignored_folders_are_not_reported() -> None:
@@ -211,3 +213,13 @@ def test_a_plain_mapping_still_plans_as_utf8_text_with_nothing_skipped() -> None
     plan = plan_repository(CAMPAIGN, {"jobs/q.sql": READS_OLD})
     assert plan.skipped == ()
     assert set(plan.changes) == {"jobs/q.sql"}
+
+
+def test_past_the_bound_on_kept_raw_bytes_a_skipped_file_is_reported_as_not_scanned() -> None:
+    builder = SnapshotBuilder(max_skipped_bytes=100)
+    builder.add("a.bin", b"\0" * 60)
+    builder.add("b.bin", b"\0" * 60)  # would pass the bound: kept without its bytes
+    plan = plan_repository(CAMPAIGN, builder.build())
+    assert [(s.path, s.describe()) for s in plan.skipped] == [
+        ("b.bin", "contains NUL bytes, not scanned")
+    ]
