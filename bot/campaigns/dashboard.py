@@ -77,6 +77,8 @@ class TargetView:
     """References the default branch still makes to an old table (not waived)."""
     parity: ParityTotals | None = None
     """Parity counts of the repository's last plan; None: not recorded (shown "not checked")."""
+    skipped: int = 0
+    """Files naming an old table that Godwit could not read as text (not waived)."""
 
     @property
     def residual_left(self) -> int:
@@ -95,6 +97,7 @@ def view_of(
     usage: AgentUsage | None = None,
     residual: int = 0,
     parity: ParityTotals | None = None,
+    skipped: int = 0,
 ) -> TargetView:
     return TargetView(
         repo=target.repo,
@@ -108,6 +111,7 @@ def view_of(
         usage=usage,
         residual=residual,
         parity=parity,
+        skipped=skipped,
     )
 
 
@@ -122,6 +126,7 @@ class Problem(StrEnum):
     NO_REVIEWER = "no_reviewer"
     STALE = "stale"
     RESIDUAL = "residual"
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ class Attention:
     guardrails: int
     idle_days: int | None
     residual: int = 0
+    skipped: int = 0
 
 
 def problems_of(view: TargetView, *, now: datetime, stale_days: int) -> tuple[Problem, ...]:
@@ -154,6 +160,8 @@ def problems_of(view: TargetView, *, now: datetime, stale_days: int) -> tuple[Pr
             found.append(Problem.STALE)
     elif view.residual_left:
         found.append(Problem.RESIDUAL)  # settled and still reading: nothing else will move it
+    if view.skipped:
+        found.append(Problem.SKIPPED)  # no PR will ever touch these files: only a person can
     return tuple(found)
 
 
@@ -170,6 +178,7 @@ def needs_attention(
             view.guardrails,
             None if view.last_activity is None else (now - view.last_activity).days,
             view.residual,
+            view.skipped,
         )
         for view in sorted(views, key=lambda v: v.repo.lower())
         if (problems := problems_of(view, now=now, stale_days=stale_days))

@@ -37,10 +37,27 @@ class Hunk:
 
 
 def hunks(original: str, new_text: str) -> list[Hunk]:
+    """The changes between two texts, line by line.
+
+    The lines both share at the start and the end are set aside first: without
+    autojunk the matcher is quadratic in repeated lines, and a file of up to the
+    snapshot limit (2 MB) is mostly lines an edit never touched.
+    """
     old_lines, new_lines = original.splitlines(), new_text.splitlines()
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(old_lines), len(new_lines)) - head
+        and old_lines[-1 - tail] == new_lines[-1 - tail]
+    ):
+        tail += 1
+    old_mid = old_lines[head : len(old_lines) - tail]
+    new_mid = new_lines[head : len(new_lines) - tail]
+    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
     return [
-        Hunk(i1 + 1, tuple(old_lines[i1:i2]), j1 + 1, tuple(new_lines[j1:j2]))
+        Hunk(head + i1 + 1, tuple(old_mid[i1:i2]), head + j1 + 1, tuple(new_mid[j1:j2]))
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]

@@ -14,7 +14,7 @@ from bot.campaign import Campaign, CampaignError
 from bot.campaigns.dashboard import RESIDUAL_SHOWN, TargetView
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import blob_url
-from bot.campaigns.pr import protected_files
+from bot.campaigns.pr import protected_files, skipped_files
 from bot.campaigns.residual import Readiness
 from bot.campaigns.states import RepoState
 from bot.engine.edits import PlacedGuardrail
@@ -127,7 +127,16 @@ def render_plan(
             for p in ordered
             if p.plan.protected
         ],
-        nothing=[p.repo for p in ordered if not p.plan.changes and not p.plan.protected],
+        skipped=[
+            {"name": p.repo, "files": skipped_files(p.plan, web_base, p.repo, p.ref)}
+            for p in ordered
+            if p.plan.skipped
+        ],
+        nothing=[
+            p.repo
+            for p in ordered
+            if not p.plan.changes and not p.plan.protected and not p.plan.skipped
+        ],
         unreadable=sorted(unreadable, key=lambda u: u.repo.lower()),
         parity=parity_totals(campaign.verify.parity, [p.plan for p in planned]),
         visible=sorted(visible, key=str.lower)[:VISIBLE_LISTED],

@@ -87,6 +87,17 @@ def protected_files(plan: RepoPlan, web_base: str, repo: str, ref: str) -> list[
     ]
 
 
+def skipped_files(plan: RepoPlan, web_base: str, repo: str, ref: str) -> list[dict[str, str]]:
+    """Files Godwit could not read as text that name an old table, linked for people.
+
+    Left out, a PR would read as the whole migration while these still read the old table.
+    """
+    return [
+        {"path": s.path, "reason": s.describe(), "url": blob_url(web_base, repo, ref, s.path)}
+        for s in plan.skipped
+    ]
+
+
 def pr_body(
     campaign: Campaign,
     plan: RepoPlan,
@@ -124,6 +135,7 @@ def pr_body(
         for located in file.verification
     ]
     protected = protected_files(plan, target.web_base, target.repo, target.base_sha)
+    skipped = skipped_files(plan, target.web_base, target.repo, target.base_sha)
     parity = [
         {
             "path": file.path,
@@ -160,6 +172,7 @@ def pr_body(
         ],
         guardrails=guardrails,
         protected=protected,
+        skipped=skipped,
         moved=[{"path": f.path, "note": note} for f in changed for note in f.notes],
         issues=issues,
         parity=parity,
@@ -177,8 +190,10 @@ def pr_body(
             else None
         ),
     )
-    text = body(listed=len(changed), parity_listed=len(parity))
+    text = body(listed=len(changed), parity_listed=len(parity), skipped_listed=len(skipped))
     if len(text) <= MAX_BODY:
         return text
     # Too long for GitHub: list fewer files and proven statements; every guardrail stays listed.
-    return body(listed=FILES_WHEN_LONG, parity_listed=FILES_WHEN_LONG)
+    return body(
+        listed=FILES_WHEN_LONG, parity_listed=FILES_WHEN_LONG, skipped_listed=FILES_WHEN_LONG
+    )

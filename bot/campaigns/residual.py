@@ -36,6 +36,7 @@ class ResidualKind(StrEnum):
     READS = "reads"  # a statement reads an old table; a rewrite would move it
     NEEDS_PERSON = "needs_person"  # a statement reads it behind a guardrail: judgment needed
     UNREAD = "unread"  # the repository (or a file) could not be read, so nothing is known
+    SKIPPED = "skipped"  # a file not read as text (too large, binary, symlink) names an old table
     NOT_SCANNED = "not_scanned"  # the default branch moved and has not been read again yet
     WAREHOUSE = "warehouse"  # the warehouse's job history shows a reader found in no repository
 
@@ -186,7 +187,9 @@ def residual_of_plan(
 
     A file the plan would rewrite still reads the old table *today* (code added
     after the merge, or a PR not merged yet); a file with guardrails reads it
-    until a person decides. Both count: the table is read either way.
+    until a person decides. Both count: the table is read either way. So does a
+    file the plan skipped (too large, binary, a symlink) whose raw bytes name an
+    old table: Godwit cannot plan it, so it counts until a person migrates it.
     """
     found: list[ResidualReference] = []
     for file in plan.files:
@@ -209,6 +212,16 @@ def residual_of_plan(
                     ref=ref,
                 )
             )
+    for skipped in plan.skipped:
+        found.append(
+            ResidualReference(
+                repo=repo,
+                kind=ResidualKind.SKIPPED,
+                path=skipped.path,
+                detail=f"skipped ({skipped.describe()}) but names an old table: migrate by hand",
+                ref=ref,
+            )
+        )
     return tuple(found)
 
 

@@ -97,16 +97,23 @@ def apply_command(
     campaign_path: CampaignArg,
     repos: ReposArg,
     check: Annotated[
-        bool, typer.Option("--check", help="Change nothing; exit 1 if changes would be made.")
+        bool,
+        typer.Option(
+            "--check",
+            help="Change nothing; exit 1 if changes would be made or a skipped file names an "
+            "old table.",
+        ),
     ] = False,
     no_parity: NoParityOpt = False,
 ) -> None:
     """Rewrite the repositories in place (only the files that change)."""
     campaign, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     pending = [(p, f) for p in planned for f in p.plan.files if f.changed]
+    # A skipped file naming an old table still reads it: the repository is not up to date.
+    skipped = [(p.name, s.path, s.describe()) for p in planned for s in p.plan.skipped]
     if not check:
         for repo in planned:
-            write_changes(repo.root, repo.plan.changes)
+            write_changes(repo.root, repo.plan.written_changes)
     typer.echo(
         render(
             "cli/apply.txt.j2",
@@ -115,11 +122,12 @@ def apply_command(
             # A file that only gains guardrail comments still reads the old table: say so.
             rewritten=[f"{repo.name}/{f.path}" for repo, f in pending if not f.guardrail_only],
             guarded=[f"{repo.name}/{f.path}" for repo, f in pending if f.guardrail_only],
+            skipped=skipped,
             summaries=[(p.name, summarise(p.plan)) for p in planned],
         ),
         nl=False,
     )
-    if check and pending:
+    if check and (pending or skipped):
         raise typer.Exit(EXIT_CHANGES_PENDING)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from bot.engine.edits import LineIndex, PlacedGuardrail
 from bot.engine.model import Action, Framework, Reference, StatementParity, VerificationIssue
+from bot.engine.snapshot import SkippedFile
 from bot.parity.outcome import Outcome, Verdict
 
 
@@ -71,17 +72,34 @@ class RepoPlan:
     """The plan for one repository snapshot.
 
     ``files`` holds every file that passed the prefilter (a possible consumer),
-    whatever its action; files ruled out unparsed are only counted.
+    whatever its action; files ruled out unparsed are only counted. ``skipped``
+    holds the files that could not be planned (too large, binary, a symlink, an
+    edit the file's encoding cannot hold) and that name an old table, or could
+    not be scanned whole: each still reads the old table as far as anyone knows.
     """
 
     files: tuple[FilePlan, ...]
     scanned: int  # files of a known framework
     skipped_by_prefilter: int
     counts_by_framework: dict[Framework, int] = field(default_factory=dict)
+    skipped: tuple[SkippedFile, ...] = ()
+    encodings: Mapping[str, str] = field(default_factory=dict)  # files not in UTF-8
 
     @property
     def changes(self) -> dict[str, str]:
         return {f.path: f.new_text for f in self.files if f.new_text is not None}
+
+    @property
+    def written_changes(self) -> dict[str, str | bytes]:
+        """The changes as writers write them: UTF-8 files as text, others as their bytes.
+
+        A file read as cp1252 or Latin-1 goes back in that encoding (the planner
+        checked that its new text encodes), never re-encoded as UTF-8.
+        """
+        return {
+            path: text if path not in self.encodings else text.encode(self.encodings[path])
+            for path, text in self.changes.items()
+        }
 
     @property
     def candidates(self) -> int:

@@ -18,11 +18,22 @@ from bot.engine.discovery import is_ignored
 from bot.engine.edits import CommentSyntax, render
 from bot.engine.model import Action, FileRewrite, Framework
 from bot.engine.plan import FilePlan, RepoPlan, locate, locate_parity
+from bot.engine.prefilter import may_reference_raw, needle_pattern
 from bot.engine.protected import protected_plan, protected_reason
+from bot.engine.snapshot import UTF8, SkippedFile, SkipReason, Snapshot
 
 
 def plan_repository(campaign: Campaign, snapshot: Mapping[str, str]) -> RepoPlan:
-    """Discover every consumer of the campaign's old tables in ``snapshot`` and plan its rewrite."""
+    """Discover every consumer of the campaign's old tables in ``snapshot`` and plan its rewrite.
+
+    A :class:`Snapshot` also brings the files its reader skipped and the
+    encodings of files not in UTF-8; a plain mapping is all UTF-8 text.
+    """
+    encodings: Mapping[str, str] = {}
+    skipped_files: list[SkippedFile] = []
+    if isinstance(snapshot, Snapshot):
+        encodings = snapshot.encodings
+        skipped_files = [s for s in snapshot.skipped if not is_ignored(s.path)]
     paths = sorted(p for p in snapshot if not is_ignored(p))
     files: list[FilePlan] = []
     scanned = skipped = 0
@@ -37,9 +48,52 @@ def plan_repository(campaign: Campaign, snapshot: Mapping[str, str]) -> RepoPlan
         for path, (framework, rewrite) in sorted(found.files.items()):
             text = snapshot[path]
             syntax = adapter.comment_for(framework)
-            files.append(_plan_file(path, framework, text, rewrite, syntax, campaign))
+            planned = _plan_file(path, framework, text, rewrite, syntax, campaign)
+            unwritable = _unwritable(planned, encodings.get(path, UTF8))
+            if unwritable is None:
+                files.append(planned)
+            else:
+                skipped_files.append(unwritable)
     files.sort(key=lambda f: f.path)
-    return RepoPlan(tuple(files), scanned, skipped, {f: n for f, n in counts.items() if n})
+    return RepoPlan(
+        tuple(files),
+        scanned,
+        skipped,
+        {f: n for f, n in counts.items() if n},
+        skipped=_skipped_references(campaign, skipped_files),
+        encodings=dict(encodings),
+    )
+
+
+def _unwritable(planned: FilePlan, encoding: str) -> SkippedFile | None:
+    """The file as skipped when its new text cannot be written in its own encoding.
+
+    Writing it in another encoding would garble every byte outside the edit, so
+    the file is left as it is and reported instead.
+    """
+    if planned.new_text is None or encoding == UTF8:
+        return None
+    try:
+        planned.new_text.encode(encoding)
+    except UnicodeEncodeError:
+        raw = planned.original.encode(encoding)
+        return SkippedFile(planned.path, SkipReason.UNWRITABLE, raw, len(raw), detail=encoding)
+    return None
+
+
+def _skipped_references(
+    campaign: Campaign, skipped_files: list[SkippedFile]
+) -> tuple[SkippedFile, ...]:
+    """Skipped files whose raw bytes may name an old table, or that were not read whole."""
+    if not skipped_files:
+        return ()
+    pattern = needle_pattern(campaign)
+    named = (
+        s
+        for s in skipped_files
+        if s.reason is SkipReason.UNWRITABLE or not s.complete or may_reference_raw(s.raw, pattern)
+    )
+    return tuple(sorted(named, key=lambda s: s.path))
 
 
 def _plan_file(

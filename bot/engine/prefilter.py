@@ -33,3 +33,18 @@ def needle_pattern(campaign: Campaign, extra_needles: Iterable[str] = ()) -> re.
 
 def may_reference(text: str, pattern: re.Pattern[str]) -> bool:
     return pattern.search(text) is not None
+
+
+def may_reference_raw(raw: bytes, pattern: re.Pattern[str]) -> bool:
+    """The same test on bytes that are not readable text (a skipped file).
+
+    Undecodable bytes become U+FFFD and ASCII survives, so every spelling the
+    text test finds is found here too. With NUL bytes the test runs again on the
+    bytes without them, which is how UTF-16 text spells an ASCII table name.
+    """
+    if pattern.search(raw.decode("utf-8", "replace")) is not None:
+        return True
+    return (
+        b"\0" in raw
+        and pattern.search(raw.replace(b"\0", b"").decode("utf-8", "replace")) is not None
+    )

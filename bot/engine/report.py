@@ -102,9 +102,19 @@ class FileOut(BaseModel):
     )
 
 
+class SkippedOut(BaseModel):
+    """A file Godwit could not plan that names an old table (or could not be scanned whole)."""
+
+    path: str
+    reason: str = Field(description='Why it was not planned, e.g. "contains NUL bytes".')
+
+
 class Summary(BaseModel):
     files_scanned: int = Field(description="Files of a known framework.")
     skipped_by_prefilter: int = Field(description="Ruled out by the textual prefilter, unparsed.")
+    skipped: int = Field(
+        default=0, description="Files not planned (too large, binary, symlink) naming an old table."
+    )
     rewrite: int
     guardrail: int
     untouched: int
@@ -152,6 +162,10 @@ class RepoOut(BaseModel):
     repo: str
     summary: Summary
     files: list[FileOut] = Field(description="Every file that passed the prefilter.")
+    skipped: list[SkippedOut] = Field(
+        default_factory=list,
+        description="Files that could not be planned and name an old table: migrate by hand.",
+    )
     agent: AgentEstimateOut | None = Field(
         default=None, description="Only when the campaign sets agent.migrate_guardrails."
     )
@@ -195,6 +209,7 @@ def summarise(plan: RepoPlan) -> Summary:
     return Summary(
         files_scanned=plan.scanned,
         skipped_by_prefilter=plan.skipped_by_prefilter,
+        skipped=len(plan.skipped),
         rewrite=actions.count(Action.REWRITE),
         guardrail=actions.count(Action.GUARDRAIL),
         untouched=actions.count(Action.UNTOUCHED),
@@ -348,6 +363,7 @@ def build_report(
             repo=name,
             summary=summarise(plan),
             files=[_file_out(f) for f in plan.files],
+            skipped=[SkippedOut(path=s.path, reason=s.describe()) for s in plan.skipped],
             agent=by_repo.get(name),
         )
         for name, plan in plans

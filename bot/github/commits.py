@@ -7,6 +7,7 @@ once a person has pushed to it, Godwit stops instead of overwriting their work.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Collection, Mapping
 from typing import Literal
 
@@ -30,16 +31,23 @@ class BranchMovedError(Exception):
 
 
 def tree_entries(
-    changes: Mapping[str, str | None], executables: Collection[str] = ()
+    changes: Mapping[str, str | None],
+    executables: Collection[str] = (),
+    blobs: Mapping[str, str] | None = None,
 ) -> list[ReposOwnerRepoGitTreesPostBodyPropTreeItemsType]:
     """Tree entries writing each new text inline, or deleting the path when the text is None.
 
-    A path in ``executables`` keeps git's executable mode.
+    A path in ``executables`` keeps git's executable mode; a path in ``blobs``
+    points at that blob (uploaded first: inline content can only be UTF-8).
     """
     entries: list[ReposOwnerRepoGitTreesPostBodyPropTreeItemsType] = []
-    for path, text in sorted(changes.items()):
+    uploaded = blobs or {}
+    for path in sorted({*changes, *uploaded}):
+        text = changes.get(path)
         mode = EXECUTABLE_MODE if path in executables else FILE_MODE
-        if text is None:
+        if path in uploaded:
+            entries.append({"path": path, "mode": mode, "type": "blob", "sha": uploaded[path]})
+        elif text is None:
             entries.append({"path": path, "mode": mode, "type": "blob", "sha": None})
         else:
             entries.append({"path": path, "mode": mode, "type": "blob", "content": text})
@@ -88,7 +96,7 @@ def commit_changes(
     *,
     branch: str,
     parent_sha: str,
-    changes: Mapping[str, str | None],
+    changes: Mapping[str, str | bytes | None],
     message: str,
     expected_head: str | None,
     base_tree: str | None = None,
@@ -101,7 +109,8 @@ def commit_changes(
     itself is a fast-forward that GitHub checks too; building on a newer base (a
     rebase) forces the ref, right after checking that nobody else moved it.
     ``base_tree`` (the parent's tree) saves looking the parent up; ``executables``
-    are the changed paths to keep executable.
+    are the changed paths to keep executable. Bytes (a file not in UTF-8, in its
+    own encoding) are uploaded as a blob, so they reach git exactly as given.
     """
     if not changes:
         raise ValueError("a commit needs at least one changed file")
@@ -111,8 +120,16 @@ def commit_changes(
             raise BranchMovedError(branch, expected_head, actual)
     if base_tree is None:
         base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
+    texts = {path: c for path, c in changes.items() if not isinstance(c, bytes)}
+    blobs = {
+        path: gh.rest.git.create_blob(
+            owner, repo, content=base64.b64encode(c).decode("ascii"), encoding="base64"
+        ).parsed_data.sha
+        for path, c in changes.items()
+        if isinstance(c, bytes)
+    }
     tree = gh.rest.git.create_tree(
-        owner, repo, base_tree=base_tree, tree=tree_entries(changes, executables)
+        owner, repo, base_tree=base_tree, tree=tree_entries(texts, executables, blobs)
     ).parsed_data
     commit = gh.rest.git.create_commit(
         owner, repo, message=message, tree=tree.sha, parents=[parent_sha]

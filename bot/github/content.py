@@ -2,12 +2,14 @@
 
 A repository whose size is known to be moderate costs a single request: the
 tarball of the branch, which names its commit the way ``git archive`` does.
-Otherwise the tree comes first (it lists sizes, so oversized files are never
-downloaded), then one request per wanted file or, for many files, the tarball.
+Otherwise the tree comes first (it lists sizes, so a repository over the cap is
+refused unread), then one request per wanted file or, for many files, the tarball.
 Either way the result is the same snapshot, so planning never knows which path
-was taken. Binary and oversized files are left out: no rewrite applies to them.
+was taken. Binary, oversized and symlinked files are classified as the CLI
+classifies them (``bot.engine.snapshot``, one size limit for both) and kept as
+skipped, with their raw bytes, so the engine's prefilter still looks at them.
 
-The text read from one repository is capped as a whole, not only per file: a
+The bytes read from one repository are capped as a whole, not only per file: a
 small tarball can hold far more text than it weighs. The tarball is read as a
 stream, member by member, and reading stops as soon as the cap is passed; the
 tree path adds up the listed sizes before downloading anything. Either way the
@@ -23,14 +25,15 @@ import re
 import tarfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
+from bot.engine.snapshot import MAX_FILE_BYTES, SkippedFile, Snapshot, SnapshotBuilder, decode
 from bot.github.client import AnyGitHub
 from bot.github.commits import EXECUTABLE_MODE
 from bot.settings import MAX_REPO_BYTES
 
-MAX_FILE_BYTES = 1_000_000
+SYMLINK_MODE = "120000"
 BLOB_REQUEST_LIMIT = 40
 """Above this many wanted files one tarball is cheaper than a request per blob."""
 ARCHIVE_FIRST_MAX_KB = 100_000
@@ -62,38 +65,43 @@ class RepoSnapshot:
     """The text files of a repository at ``commit_sha``, keyed by path.
 
     ``executables`` names the files git marks executable, so a commit that
-    rewrites one keeps its mode.
+    rewrites one keeps its mode; ``encodings`` the text files not in UTF-8;
+    ``skipped`` the files that are not planned, with their raw bytes.
     """
 
     commit_sha: str
     files: dict[str, str]
     executables: frozenset[str] = frozenset()
+    encodings: dict[str, str] = field(default_factory=dict)
+    skipped: tuple[SkippedFile, ...] = ()
+
+    @property
+    def contents(self) -> Snapshot:
+        """What the engine plans: the text, its encodings and the skipped files."""
+        return Snapshot(self.files, self.encodings, self.skipped)
 
 
 @dataclass(frozen=True)
 class Archive:
-    """What a tarball holds: its text files, which are executable, and the commit it names."""
+    """What a tarball holds: its files as a snapshot, which are executable, and its commit."""
 
     commit_sha: str | None
-    files: dict[str, str]
+    contents: Snapshot
     executables: frozenset[str]
 
+    @property
+    def files(self) -> dict[str, str]:
+        return dict(self.contents.files)
+
     def snapshot(self, commit_sha: str) -> RepoSnapshot:
-        return RepoSnapshot(commit_sha, self.files, self.executables)
+        contents = self.contents
+        return RepoSnapshot(
+            commit_sha, self.files, self.executables, dict(contents.encodings), contents.skipped
+        )
 
 
 def _everything(path: str) -> bool:
     return True
-
-
-def decode_text(data: bytes) -> str | None:
-    """The file's text, or None for a binary file (a NUL byte or invalid UTF-8)."""
-    if b"\0" in data:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def resolve_commit(gh: AnyGitHub, owner: str, repo: str, ref: str | None) -> str:
@@ -133,33 +141,37 @@ def read_tarball(
     max_file_bytes: int,
     max_total_bytes: int = MAX_REPO_BYTES,
 ) -> Archive:
-    """The text files of a GitHub tarball (bytes or a stream) and the commit it names.
+    """The files of a GitHub tarball (bytes or a stream) and the commit it names.
 
     ``git archive`` of a commit names it in a global pax header; without one the
-    commit is None. Every path sits under one ``owner-repo-sha/`` folder. Raises
-    ``RepoTooLargeError`` once the files it would read pass ``max_total_bytes``.
+    commit is None. Every path sits under one ``owner-repo-sha/`` folder. A member
+    over ``max_file_bytes`` is still read (its raw bytes are what the prefilter
+    scans), so every member counts towards ``max_total_bytes``; past it this
+    raises ``RepoTooLargeError``.
     """
     stream = io.BytesIO(archive) if isinstance(archive, bytes) else archive
-    files: dict[str, str] = {}
+    snapshot = SnapshotBuilder(max_file_bytes)
     executables: set[str] = set()
     total = 0
     with tarfile.open(fileobj=stream, mode="r|gz") as tar:
         for member in tar:
             _, _, path = member.name.partition("/")
-            if not member.isfile() or member.size > max_file_bytes or not wanted(path):
+            if not wanted(path):
+                continue
+            if member.issym():
+                snapshot.add_symlink(path, member.linkname.encode("utf-8", "surrogateescape"))
+                continue
+            if not member.isfile():
                 continue
             total += member.size
             if total > max_total_bytes:
                 raise RepoTooLargeError(total, max_total_bytes, at_least=True)
             extracted = tar.extractfile(member)
-            text = decode_text(extracted.read()) if extracted else None
-            if text is None:
-                continue
-            files[path] = text
-            if member.mode & 0o111:
+            planned = extracted is not None and snapshot.add(path, extracted.read())
+            if planned and member.mode & 0o111:
                 executables.add(path)
         commit = tar.pax_headers.get("comment", "")
-    return Archive(commit if _SHA.match(commit) else None, files, frozenset(executables))
+    return Archive(commit if _SHA.match(commit) else None, snapshot.build(), frozenset(executables))
 
 
 @contextmanager
@@ -201,15 +213,21 @@ def download_tarball(
 
 
 def _files_from_blobs(
-    gh: AnyGitHub, owner: str, repo: str, blobs: Iterable[tuple[str, str]]
-) -> dict[str, str]:
-    files: dict[str, str] = {}
-    for path, sha in blobs:
-        blob = gh.rest.git.get_blob(owner, repo, sha).parsed_data
-        text = decode_text(base64.b64decode(blob.content))
-        if text is not None:
-            files[path] = text
-    return files
+    gh: AnyGitHub,
+    owner: str,
+    repo: str,
+    blobs: Iterable[tuple[str, str, str]],
+    max_file_bytes: int,
+) -> Snapshot:
+    """Each (path, sha, mode) blob classified, a symlink's blob being its target."""
+    snapshot = SnapshotBuilder(max_file_bytes)
+    for path, sha, mode in blobs:
+        raw = base64.b64decode(gh.rest.git.get_blob(owner, repo, sha).parsed_data.content)
+        if mode == SYMLINK_MODE:
+            snapshot.add_symlink(path, raw)
+        else:
+            snapshot.add(path, raw)
+    return snapshot.build()
 
 
 def read_snapshot(
@@ -228,9 +246,9 @@ def read_snapshot(
 
     ``size_kb`` is the repository's size when the caller knows it (repository
     listings carry it): a moderate one is read as one tarball of ``ref``. The
-    tree path skips oversized files before any download; a truncated tree
+    tree path adds up the listed sizes before any download; a truncated tree
     (GitHub cuts very large ones) falls back to the tarball. More than
-    ``max_total_bytes`` of wanted text raises ``RepoTooLargeError``.
+    ``max_total_bytes`` of wanted files raises ``RepoTooLargeError``.
     """
     limits = (max_file_bytes, max_total_bytes)
     if ref is not None and size_kb is not None and size_kb <= ARCHIVE_FIRST_MAX_KB:
@@ -245,19 +263,19 @@ def read_snapshot(
     blobs = [
         entry
         for entry in tree.tree
-        if entry.type == "blob"
-        and isinstance(entry.size, int)
-        and entry.size <= max_file_bytes
-        and wanted(entry.path)
+        if entry.type == "blob" and isinstance(entry.size, int) and wanted(entry.path)
     ]
     listed = sum(entry.size or 0 for entry in blobs)
     if listed > max_total_bytes:
         raise RepoTooLargeError(listed, max_total_bytes, at_least=bool(tree.truncated))
     if tree.truncated or len(blobs) > blob_request_limit:
         return download_tarball(gh, owner, repo, commit_sha, wanted, *limits).snapshot(commit_sha)
-    files = _files_from_blobs(gh, owner, repo, ((entry.path, entry.sha) for entry in blobs))
-    executables = frozenset(e.path for e in blobs if e.mode == EXECUTABLE_MODE and e.path in files)
-    return RepoSnapshot(commit_sha, files, executables)
+    wanted_blobs = ((entry.path, entry.sha, entry.mode) for entry in blobs)
+    read = _files_from_blobs(gh, owner, repo, wanted_blobs, max_file_bytes)
+    executables = frozenset(
+        e.path for e in blobs if e.mode == EXECUTABLE_MODE and e.path in read.files
+    )
+    return Archive(None, read, executables).snapshot(commit_sha)
 
 
 class RepoFileError(Exception):
@@ -297,7 +315,7 @@ def read_repo_file(
     data = base64.b64decode(blob.content)
     if len(data) > max_bytes:  # the listing was wrong: still never keep more than the limit
         raise RepoFileError(f"{path} in {owner}/{repo} is more than the limit {_size(max_bytes)}")
-    text = decode_text(data)
-    if text is None:
-        raise RepoFileError(f"{path} in {owner}/{repo} is not UTF-8 text")
-    return text
+    decoded = decode(data)
+    if decoded is None:
+        raise RepoFileError(f"{path} in {owner}/{repo} is not text")
+    return decoded.text

@@ -110,7 +110,7 @@ def migrate_guarded_job(services: AppServices, campaign_pk: int, repo: str) -> N
             return
         gh = services.github.installation_client(campaign.installation_id)
         snapshot = snapshot_at(session, gh, repo, target.base_sha)
-        plan = plan_repository(spec_of(campaign), snapshot.files)
+        plan = plan_repository(spec_of(campaign), snapshot.contents)
         after_pr_opened(services, session, campaign, target, plan, snapshot)
         session.commit()
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.campaigns.dashboard import TargetView, render_dashboard, view_of
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.parity_totals import totals_of_stored
-from bot.campaigns.residual import Readiness
+from bot.campaigns.residual import Readiness, ResidualKind
 from bot.service.agent.usage import agent_usage_of
 from bot.store.campaigns import (
     campaign_by_pk,
@@ -49,6 +49,7 @@ def target_views(targets: Sequence[Target], readiness: Readiness) -> list[Target
             usage=agent_usage_of(target),
             residual=len(readiness.open_in(target.repo)),
             parity=totals_of_stored(target.parity),
+            skipped=sum(r.kind is ResidualKind.SKIPPED for r in readiness.open_in(target.repo)),
         )
         for target in targets
     ]

@@ -128,7 +128,7 @@ def scan(
             continue
         if keep is not None:
             keep(repo.full_name, snapshot)
-        plan = plan_repository(spec, snapshot.files)
+        plan = plan_repository(spec, snapshot.contents)
         found.planned.append(PlannedRepo(repo.full_name, plan, snapshot.commit_sha))
         if repo.default_branch is not None:
             found.default_branches[repo.full_name] = repo.default_branch

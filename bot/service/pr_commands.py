@@ -102,7 +102,7 @@ class PrCommandRun:
         )
 
     def plan_at(self, ref: str) -> RepoPlan:
-        return plan_repository(self.spec, self.read_at(ref).files)
+        return plan_repository(self.spec, self.read_at(ref).contents)
 
     def regenerate(self, *, replay: bool, force: bool) -> None:
         """``rerun``: plan again from the newest base and the current campaign.
@@ -129,7 +129,7 @@ class PrCommandRun:
             self.say("up_to_date", base=pr.base.ref, base_sha=base_sha)
             return
         snapshot = self.read_at(base_sha)
-        plan = plan_repository(self.spec, snapshot.files)
+        plan = plan_repository(self.spec, snapshot.contents)
         now = self.services.now()
         if not plan.changes:
             self.say("nothing_to_change", base=pr.base.ref, base_sha=base_sha)
@@ -161,7 +161,7 @@ class PrCommandRun:
                 name,
                 branch=branch,
                 parent_sha=base_sha,
-                changes=plan.changes,
+                changes=plan.written_changes,
                 message=commit_message(self.spec, plan, self.issue),
                 expected_head=head,
                 executables=snapshot.executables,

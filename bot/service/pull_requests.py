@@ -89,7 +89,7 @@ def propose(
     )
     head = gh.rest.repos.get_branch(owner, name, default_branch).parsed_data.commit
     snapshot = snapshot_at(session, gh, target.repo, head.sha, max_repo_bytes=max_repo_bytes)
-    plan = plan_repository(spec, snapshot.files)
+    plan = plan_repository(spec, snapshot.contents)
     return Proposal(spec, target.repo, default_branch, snapshot, head.commit.tree.sha, plan, issue)
 
 
@@ -103,7 +103,7 @@ def write_branch(gh: AnyGitHub, proposal: Proposal, head: str | None) -> str:
         branch=branch_name(proposal.spec),
         parent_sha=proposal.snapshot.commit_sha,
         base_tree=proposal.base_tree,
-        changes=proposal.plan.changes,
+        changes=proposal.plan.written_changes,
         executables=proposal.snapshot.executables,
         message=commit_message(proposal.spec, proposal.plan, proposal.issue),
         expected_head=head,

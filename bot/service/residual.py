@@ -78,7 +78,7 @@ def rescan_repository(services: AppServices, campaign_pk: int, repo: str) -> Non
             store_residual(target, [unread_repository(repo, _reason(error))], None)
             _finish(services, session, campaign, target)
             return
-        plan = plan_repository(spec_of(campaign), snapshot.files)
+        plan = plan_repository(spec_of(campaign), snapshot.contents)
         after = residual_of_plan(repo, plan, ref=snapshot.commit_sha)
         store_residual(target, after, snapshot.commit_sha)
         added = _new_references(before, after)

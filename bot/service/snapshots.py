@@ -34,7 +34,15 @@ def keep(session: Session, repo: str, snapshot: RepoSnapshot) -> None:
     """
     try:
         with session.begin_nested():
-            keep_snapshot(session, repo, snapshot.commit_sha, snapshot.files, snapshot.executables)
+            keep_snapshot(
+                session,
+                repo,
+                snapshot.commit_sha,
+                snapshot.files,
+                snapshot.executables,
+                snapshot.encodings,
+                snapshot.skipped,
+            )
     except IntegrityError:
         pass
 

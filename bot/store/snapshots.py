@@ -8,14 +8,17 @@ keeping only the newest per repository bounds the table by the fleet's size.
 
 from __future__ import annotations
 
+import base64
 import json
 import zlib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.engine.snapshot import SkippedFile, SkipReason
 from bot.store.models import RepoSnapshotRow
 
 MAX_KEPT_BYTES = 32 * 1024 * 1024
@@ -28,9 +31,19 @@ def keep_snapshot(
     commit_sha: str,
     files: Mapping[str, str],
     executables: Collection[str] = (),
+    encodings: Mapping[str, str] | None = None,
+    skipped: Sequence[SkippedFile] = (),
 ) -> bool:
-    """Keep ``files`` as ``repo`` at ``commit_sha``, replacing older snapshots; False if too big."""
-    document = {"files": files, "executables": sorted(executables)}
+    """Keep ``files`` as ``repo`` at ``commit_sha``, replacing older snapshots; False if too big.
+
+    The skipped files are kept with their raw bytes: a snapshot served from here
+    must show the engine exactly what reading the commit again would.
+    """
+    document: dict[str, object] = {"files": files, "executables": sorted(executables)}
+    if encodings:
+        document["encodings"] = dict(encodings)
+    if skipped:
+        document["skipped"] = [_skipped_out(s) for s in skipped]
     packed = zlib.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     if len(packed) > MAX_KEPT_BYTES:
         return False
@@ -41,10 +54,33 @@ def keep_snapshot(
     return True
 
 
+def _skipped_out(skipped: SkippedFile) -> dict[str, object]:
+    fields = asdict(skipped)
+    fields["raw"] = base64.b64encode(skipped.raw).decode("ascii")
+    return fields
+
+
+def _skipped_in(fields: dict[str, object]) -> SkippedFile:
+    raw = base64.b64decode(str(fields["raw"]))
+    reason = SkipReason(str(fields["reason"]))
+    return SkippedFile(
+        path=str(fields["path"]),
+        reason=reason,
+        raw=raw,
+        size=int(str(fields["size"])),
+        complete=bool(fields["complete"]),
+        detail=str(fields["detail"]),
+        limit=int(str(fields["limit"])),
+    )
+
+
 def kept_snapshot(
     session: Session, repo: str, commit_sha: str
-) -> tuple[dict[str, str], frozenset[str]] | None:
-    """The files of ``repo`` at ``commit_sha`` and which are executable, if that commit is kept."""
+) -> tuple[dict[str, str], frozenset[str], dict[str, str], tuple[SkippedFile, ...]] | None:
+    """The files of ``repo`` at ``commit_sha``, if that commit is kept.
+
+    With them: which are executable, the encodings not UTF-8, the skipped files.
+    """
     packed = session.scalar(
         select(RepoSnapshotRow.files).where(
             RepoSnapshotRow.repo == repo.lower(), RepoSnapshotRow.commit_sha == commit_sha
@@ -53,7 +89,12 @@ def kept_snapshot(
     if packed is None:
         return None
     document = json.loads(zlib.decompress(packed))
-    return dict(document["files"]), frozenset(document["executables"])
+    return (
+        dict(document["files"]),
+        frozenset(document["executables"]),
+        dict(document.get("encodings", {})),
+        tuple(_skipped_in(s) for s in document.get("skipped", [])),
+    )
 
 
 def prune_snapshots(session: Session, stored_before: datetime) -> int:

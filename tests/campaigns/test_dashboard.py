@@ -210,3 +210,23 @@ def test_dashboard_shrinks_to_its_budget(
     assert note in lines
     assert sum(1 for line in lines if line.startswith("| acme/")) == table_rows
     assert "- acme/broken: failed: tree too large | truncated" in lines  # attention stays
+
+
+@pytest.mark.parametrize("state", [S.NO_CHANGES, S.MERGED, S.PR_OPEN])
+def test_skipped_files_naming_an_old_table_need_attention_in_any_state(
+    campaign: Campaign, state: RepoState
+) -> None:
+    view = TargetView("acme/dumps", state, reviewers=("jane",), last_activity=NOW, skipped=2)
+    [attention] = needs_attention([view], now=NOW, stale_days=7)
+    assert attention.problems[-1] is Problem.SKIPPED
+    text = render_dashboard(campaign, CampaignState.RUNNING, [view], now=NOW, stale_days=7)
+    [line] = [line for line in text.splitlines() if line.startswith("- acme/dumps: ")]
+    assert line.endswith(
+        "2 files naming an old table that Godwit could not read (too large, binary or a "
+        "symlink): migrate by hand"
+    )
+
+
+def test_a_repository_without_skipped_files_needs_no_attention_for_them() -> None:
+    view = TargetView("acme/quiet", S.NO_CHANGES)
+    assert needs_attention([view], now=NOW, stale_days=7) == []

@@ -33,6 +33,7 @@ from bot.campaigns.residual import ResidualKind, ResidualReference, Waiver, read
 from bot.campaigns.states import RepoState, Target, apply_all
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
+from bot.engine.snapshot import SnapshotBuilder
 from bot.rendering import templates_dir
 
 FORM = templates_dir() / "issue-form" / "godwit-campaign.yml"
@@ -255,3 +256,19 @@ def test_nudge_comment() -> None:
 
 def test_campaign_yaml_fixture_is_valid() -> None:
     assert load_campaign(CAMPAIGN_YAML).id == "plays-v2"
+
+
+def test_plan_comment_lists_skipped_files_and_never_calls_their_repository_done(
+    campaign: Campaign,
+) -> None:
+    builder = SnapshotBuilder()
+    builder.add("dumps/plays.sql", b"SELECT * FROM `legacy-proj.music.plays_v1`\n\0")
+    dumps = plan_repository(campaign, builder.build())
+    text = render_plan(campaign, [PlannedRepo("acme/dumps", dumps, BASE_SHA)], [], web_base=WEB)
+    lines = text.splitlines()
+    assert "#### Skipped files: migrate by hand" in lines
+    assert (
+        f"- acme/dumps: [`dumps/plays.sql`](https://github.com/acme/dumps/blob/{BASE_SHA}"
+        "/dumps/plays.sql): contains NUL bytes"
+    ) in lines
+    assert "Nothing to do in" not in text

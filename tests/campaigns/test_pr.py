@@ -24,6 +24,7 @@ from bot.campaigns.pr import (
 from bot.engine.model import VerificationIssue
 from bot.engine.plan import LocatedIssue, RepoPlan
 from bot.engine.planner import plan_repository
+from bot.engine.snapshot import SnapshotBuilder
 
 KEYS = MarkerKeys(b"marker-key-for-tests")
 ISSUE = IssueRef("acme/campaigns", 7)
@@ -183,6 +184,28 @@ def test_hunks() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "x\n" * 3000 + "a\n" + "x\n" * 3000,
+            "x\n" * 3000 + "A\n" + "x\n" * 3000,
+            [(3001, ("a",), 3001, ("A",))],
+        ),
+        ("x\nx\n", "x\nx\nx\n", [(3, (), 3, ("x",))]),
+        ("x\nx\nx\n", "x\n", [(2, ("x", "x"), 2, ())]),
+        ("a\n", "", [(1, ("a",), 1, ())]),
+        ("a\nb\n", "a\nb\n", []),
+    ],
+    ids=["one line among thousands alike", "grown", "shrunk", "emptied", "same"],
+)
+def test_hunks_line_numbers_hold_around_lines_both_texts_share(
+    old: str, new: str, expected: list[tuple[int, tuple[str, ...], int, tuple[str, ...]]]
+) -> None:
+    found = hunks(old, new)
+    assert [(h.old_start, h.removed, h.new_start, h.added) for h in found] == expected
+
+
 def test_explain(campaign: Campaign, plan: RepoPlan) -> None:
     text = render_explain(campaign, plan, repo="acme/radio", web_base=WEB)
     assert text.startswith("<!-- godwit:explain -->\n")
@@ -302,3 +325,36 @@ def test_explain_leaves_diffs_out_first(campaign: Campaign, plan: RepoPlan) -> N
     assert "the diffs are left out below, see the **Files changed** tab." in explain
     row = "- `ms_played` of `legacy-proj.music.plays_v1` becomes `duration_ms`."
     assert explain.count(row) == 140
+
+
+def test_skipped_files_naming_an_old_table_have_their_own_section(campaign: Campaign) -> None:
+    builder = SnapshotBuilder()
+    builder.add("jobs/daily.sql", SNAPSHOT["jobs/daily.sql"].encode())
+    builder.add("jobs/export.sql", f"SELECT * FROM `{OLD}`\n".encode() + b"\0")
+    builder.add_symlink("jobs/linked.sql", f"/srv/{OLD}.sql".encode())
+    builder.add("jobs/other.sql", b"SELECT 1\n\0")
+    plan = plan_repository(campaign, builder.build())
+
+    lines = pr_body(campaign, plan, TARGET, keys=KEYS).splitlines()
+
+    section = lines.index("### Skipped files: migrate by hand")
+    assert lines[section + 2].startswith("Godwit could not read these files as text")
+    assert lines[section + 4 : section + 6] == [
+        f"- [`jobs/export.sql`](https://github.com/acme/radio/blob/{BASE_SHA}/jobs/export.sql)"
+        ": contains NUL bytes",
+        f"- [`jobs/linked.sql`](https://github.com/acme/radio/blob/{BASE_SHA}/jobs/linked.sql)"
+        ": symlink",
+    ]
+    assert not any("jobs/other.sql" in line for line in lines)
+    assert any(
+        line.endswith(
+            "and the skipped files, and every rewritten statement keeps its output column names."
+        )
+        for line in lines
+    )
+
+
+def test_a_body_without_skipped_files_has_no_such_section(
+    campaign: Campaign, plan: RepoPlan
+) -> None:
+    assert "### Skipped files" not in pr_body(campaign, plan, TARGET, keys=KEYS)

@@ -22,6 +22,7 @@ from bot.campaigns.residual import (
     unread_repository,
 )
 from bot.engine.planner import plan_repository
+from bot.engine.snapshot import SnapshotBuilder
 
 AT = datetime(2026, 11, 2, tzinfo=UTC)
 OLD = "legacy-proj.music.plays_v1"
@@ -51,6 +52,20 @@ def test_a_guardrail_already_in_the_file_still_reads_the_old_table() -> None:
     guarded_once = plan_repository(campaign, {"b.sql": GUARDED}).changes["b.sql"]
     [again] = residual_of_plan("acme/jobs", plan_repository(campaign, {"b.sql": guarded_once}))
     assert again.kind is ResidualKind.NEEDS_PERSON
+
+
+def test_a_skipped_file_naming_an_old_table_is_a_residual_reference() -> None:
+    builder = SnapshotBuilder()
+    builder.add("dump/plays.sql", REWRITABLE.encode() + b"\0")
+    builder.add("img/logo.png", b"\x89PNG\0\0")
+    builder.add_symlink("jobs/linked.sql", b"../dump/plays.sql")
+    plan = plan_repository(load_campaign(CAMPAIGN_YAML), builder.build())
+
+    [found] = residual_of_plan("acme/jobs", plan, ref="c0")
+
+    assert (found.path, found.kind, found.ref) == ("dump/plays.sql", ResidualKind.SKIPPED, "c0")
+    assert found.detail == ("skipped (contains NUL bytes) but names an old table: migrate by hand")
+    assert not readiness([found]).safe_to_retire
 
 
 def test_a_migrated_repository_reads_nothing() -> None:

@@ -8,8 +8,9 @@ import tarfile
 
 import pytest
 
+from bot.engine.snapshot import SkipReason
 from bot.github.commits import tree_entries
-from bot.github.content import RepoTooLargeError, decode_text, read_tarball
+from bot.github.content import RepoTooLargeError, read_tarball
 
 TOP = "acme-etl-3f78685/"
 
@@ -35,20 +36,6 @@ def tarball(
             info.mode = (modes or {}).get(name, 0o664)
             tar.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
-
-
-@pytest.mark.parametrize(
-    ("data", "text"),
-    [
-        (b"select 1\n", "select 1\n"),
-        ("-- café\n".encode(), "-- café\n"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", None),
-        (b"\xff\xfe broken", None),
-        (b"", ""),
-    ],
-)
-def test_decode_text(data: bytes, text: str | None) -> None:
-    assert decode_text(data) == text
 
 
 def test_tarball_files_drop_the_top_folder_binaries_and_big_files() -> None:
@@ -133,16 +120,38 @@ def test_a_tarball_with_more_text_than_the_cap_is_refused_while_streaming() -> N
     assert stream.consumed < len(archive) / 5
 
 
-def test_the_cap_counts_only_the_files_that_would_be_read() -> None:
+def test_the_cap_counts_every_wanted_file_over_the_size_limit_too() -> None:
     archive = tarball(
         {"a.sql": b"select 1\n" * 1000, "big.csv": b"x" * 50_000, "skip.md": b"y" * 50_000}
     )
 
     contents = read_tarball(
-        archive, lambda path: path != "skip.md", max_file_bytes=20_000, max_total_bytes=20_000
+        archive, lambda path: path != "skip.md", max_file_bytes=20_000, max_total_bytes=60_000
     )
 
     assert set(contents.files) == {"a.sql"}
+    [big] = contents.contents.skipped
+    assert (big.path, big.reason, big.raw) == ("big.csv", SkipReason.TOO_LARGE, b"x" * 50_000)
+    with pytest.raises(RepoTooLargeError):
+        read_tarball(
+            archive, lambda path: path != "skip.md", max_file_bytes=20_000, max_total_bytes=55_000
+        )
+
+
+def test_tarball_symlinks_are_skipped_with_their_target_as_raw_bytes() -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+        link = tarfile.TarInfo(TOP + "jobs/daily.sql")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "../shared/legacy.sql"
+        tar.addfile(link)
+
+    contents = read_tarball(buffer.getvalue(), lambda path: True, max_file_bytes=1000)
+
+    assert contents.files == {}
+    assert [(s.path, s.reason, s.raw) for s in contents.contents.skipped] == [
+        ("jobs/daily.sql", SkipReason.SYMLINK, b"../shared/legacy.sql")
+    ]
 
 
 def test_tree_entries_write_inline_and_delete_with_a_null_sha() -> None:

@@ -104,13 +104,16 @@ def test_snapshot_of_a_repository_too_big_for_one_archive_reads_the_tree_first(
     assert get_endpoints(world)[:2] == SNAPSHOT_START[1:]
 
 
-def test_snapshot_of_wanted_files_skips_oversized_ones(world: World) -> None:
+def test_snapshot_of_wanted_files_keeps_oversized_ones_as_skipped(world: World) -> None:
     gh = world.app.installation_client(world.installation_id)
     snapshot = read_snapshot(
         gh, "acme", "etl", "main", wanted=lambda path: path.endswith(".sql"), max_file_bytes=30
     )
     assert snapshot.files == {"sql/weekly.sql": "SELECT 1\n"}
-    assert len([r for r in world.requests("GET") if "/git/blobs/" in r.path]) == 1
+    # Oversized files are still read, so the prefilter can see whether they name an old table.
+    assert len([r for r in world.requests("GET") if "/git/blobs/" in r.path]) == 3
+    assert [s.reason.value for s in snapshot.skipped] == ["too-large", "too-large"]
+    assert all(s.path.endswith(".sql") and s.size > 30 for s in snapshot.skipped)
 
 
 def test_commit_on_a_new_branch_is_verified_and_built_on_the_base(world: World) -> None:
