@@ -19,11 +19,19 @@ What it measures, in one run on one fleet (``bench/fleet.py``, labelled):
     (the BigQuery dialect), and parse each sources YAML once with libyaml. The
     statements are those the generator wrote, as the engine reads them: a dbt
     model with its ``source()`` rendered, a Scala or Java query with its margin
-    and quoting removed. Finding them costs the floor nothing (no Jinja, no
-    Scala or Java syntax tree), and files that carry no SQL (typed reads,
-    table constants, ``TableReference`` builders) cost it nothing at all, so
-    the floor is below what any engine can do on these files;
-  * *parse+generate*: the same, and each parsed statement generated back to SQL.
+    and quoting removed. Each Scala and Java file is also parsed once with its
+    tree-sitter grammar, as a splicing engine must to find the statements (and
+    literals) in its host file at all. Finding the statements otherwise costs
+    the floor nothing (no Jinja, no query over the Scala or Java tree), and a
+    Scala or Java file without SQL (typed reads, table constants,
+    ``TableReference`` builders) costs it that one tree-sitter parse, so the
+    floor is below what any engine can do on these files;
+  * *parse+generate*: the same, and each parsed statement generated back to SQL;
+  * *parse+verify* (reported, not a target): the parse-only floor, and one more
+    sqlglot parse of each rewritten statement the engine verifies (the
+    contract's re-parse; the texts are recorded on an untimed plan). The
+    engine cannot go below it without skipping that check, so the distance
+    between it and the engine is what planning itself costs.
 
   Subject and floors run in the same rounds, their order alternating round by
   round; each figure is a median over the rounds with its spread (min-max), and
@@ -45,10 +53,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlglot
 import yaml
+from tree_sitter import Parser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -61,12 +72,16 @@ from bot.engine.dbt import clear_caches
 from bot.engine.model import Action
 from bot.engine.plan import FilePlan, RepoPlan
 from bot.engine.planner import plan_repository
+from bot.engine.sql import rewrite as rewrite_module
+from bot.engine.syntax import language
 
 TARGET_PARSE_ONLY = 2.5
 TARGET_SKIP_SHARE = 0.99
 TARGET_PLAN_SECONDS = 30.0
 CONTEXT_FILES = ("dbt_project.yml",)
 """Files the engine reads to plan others but never plans itself."""
+HOST_GRAMMARS = {".scala": "scala", ".java": "java"}
+"""Host files the floor parses whole (tree-sitter), by suffix: the engine's grammars."""
 
 FileKey = tuple[str, str]
 
@@ -79,27 +94,51 @@ def write_fleet(fleet: Fleet, root: Path) -> None:
             target.write_text(text, encoding="utf-8")
 
 
-def floor_work(fleet: Fleet, candidates: set[FileKey]) -> tuple[list[str], list[str]]:
-    """The SQL statements and YAML documents of exactly the candidate files."""
-    statements: list[str] = []
-    documents: list[str] = []
+@dataclass
+class FloorWork:
+    """What the floors parse: exactly the candidate files' statements, YAML and host files."""
+
+    statements: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    hosts: list[tuple[str, str]] = field(default_factory=list)  # (grammar, file text)
+    verified: list[str] = field(default_factory=list)  # rewritten statements, parse+verify only
+
+
+def floor_work(fleet: Fleet, candidates: set[FileKey]) -> FloorWork:
+    """The SQL statements, YAML documents and Scala/Java files of exactly the candidate files."""
+    work = FloorWork()
     for repo, path in sorted(candidates):
+        text = fleet.repos[repo][path]
         if path.endswith((".yml", ".yaml")):
-            documents.append(fleet.repos[repo][path])
-        else:
-            statements.extend(fleet.sql.get((repo, path), []))
-    return statements, documents
+            work.documents.append(text)
+            continue
+        work.statements.extend(fleet.sql.get((repo, path), []))
+        grammar = next((g for suffix, g in HOST_GRAMMARS.items() if path.endswith(suffix)), None)
+        if grammar is not None:
+            work.hosts.append((grammar, text))
+    return work
 
 
-def parse_floor(statements: list[str], documents: list[str], generate_sql: bool) -> float:
-    """Seconds to parse (and, with ``generate_sql``, regenerate) every statement and document."""
+def parse_floor(work: FloorWork, generate_sql: bool, verify: bool = False) -> float:
+    """Seconds to parse (and, with ``generate_sql``, regenerate) every statement, document and host.
+
+    With ``verify``, each rewritten statement the engine verifies is parsed once more.
+
+    The tree-sitter parsers are built before the clock starts, as the engine's are
+    built once per process.
+    """
+    parsers = {grammar: Parser(language(grammar)) for grammar in set(HOST_GRAMMARS.values())}
     start = time.perf_counter()
-    for sql in statements:
+    for sql in work.statements:
         for statement in sqlglot.parse(sql, read="bigquery"):
             if generate_sql and statement is not None:
                 statement.sql(dialect="bigquery")
-    for document in documents:
+    for document in work.documents:
         yaml.load(document, Loader=yaml.CSafeLoader)
+    for grammar, text in work.hosts:
+        parsers[grammar].parse(text.encode("utf-8", "surrogatepass"))
+    for sql in work.verified if verify else ():
+        sqlglot.parse(sql, read="bigquery")
     return time.perf_counter() - start
 
 
@@ -109,6 +148,25 @@ def plan_snapshots(campaign: Campaign, snapshots: Mapping[str, Mapping[str, str]
     for snapshot in snapshots.values():
         plan_repository(campaign, snapshot)
     return time.perf_counter() - start
+
+
+def verified_statements(
+    campaign: Campaign, snapshots: Mapping[str, Mapping[str, str]]
+) -> list[str]:
+    """The rewritten statements the engine re-parses to verify them, on one untimed plan."""
+    recorded: list[str] = []
+    original = rewrite_module.verify_statement
+
+    def recording(text: str, dialect: str, *rest: Any) -> str | None:
+        recorded.append(text)
+        return original(text, dialect, *rest)
+
+    rewrite_module.verify_statement = recording
+    try:
+        plan_snapshots(campaign, snapshots)
+    finally:
+        rewrite_module.verify_statement = original
+    return recorded
 
 
 def found(plan: FilePlan) -> bool:
@@ -198,19 +256,21 @@ def main() -> None:
         }
         for repo, files in fleet.repos.items()
     }
-    statements, documents = floor_work(fleet, candidates)
+    work = floor_work(fleet, candidates)
+    work.verified = verified_statements(campaign, snapshots)
     seconds = timed_rounds(
         args.rounds + 2,
         {
             "engine": lambda: plan_snapshots(campaign, snapshots),
-            "parse_only": lambda: parse_floor(statements, documents, generate_sql=False),
-            "parse_generate": lambda: parse_floor(statements, documents, generate_sql=True),
+            "parse_only": lambda: parse_floor(work, generate_sql=False),
+            "parse_generate": lambda: parse_floor(work, generate_sql=True),
+            "parse_verify": lambda: parse_floor(work, generate_sql=False, verify=True),
         },
     )
     median = {name: statistics.median(values) for name, values in seconds.items()}
     ratios = {
         floor: [e / f for e, f in zip(seconds["engine"], seconds[floor], strict=True)]
-        for floor in ("parse_only", "parse_generate")
+        for floor in ("parse_only", "parse_generate", "parse_verify")
     }
     n = len(candidates)
     skip_share = skipped / non_consumers if non_consumers else 1.0
@@ -222,8 +282,10 @@ def main() -> None:
         "near_misses": len(fleet.near_misses),
         "near_misses_past_prefilter": near_passed,
         "candidates": n,
-        "floor_statements": len(statements),
-        "floor_yaml_documents": len(documents),
+        "floor_statements": len(work.statements),
+        "floor_yaml_documents": len(work.documents),
+        "floor_host_files": len(work.hosts),
+        "floor_verified_statements": len(work.verified),
         "consumers_missed": len(missed),
         "near_misses_flagged": len(false_flags),
         "unlabelled_files_changed": len(unlabelled),
@@ -242,6 +304,10 @@ def main() -> None:
         "ratio_to_parse_only_floor_spread": spread(ratios["parse_only"]),
         "ratio_to_parse_floor": round(statistics.median(ratios["parse_generate"]), 3),
         "ratio_to_parse_floor_spread": spread(ratios["parse_generate"]),
+        "parse_verify_floor_ms_per_candidate": round(1000 * median["parse_verify"] / n, 3),
+        "ratio_to_parse_verify_floor": round(statistics.median(ratios["parse_verify"]), 3),
+        "ratio_to_parse_verify_floor_spread": spread(ratios["parse_verify"]),
+        "parse_verify_to_parse_only": round(median["parse_verify"] / median["parse_only"], 3),
     }
     result["targets_met"] = (
         result["ratio_to_parse_only_floor"] <= TARGET_PARSE_ONLY
@@ -269,7 +335,8 @@ def main() -> None:
     )
     print(f"apply: {result['apply_seconds']} s ({changed} files changed)")
     print(
-        f"per candidate ({n} files, {len(statements)} statements, {len(documents)} YAML): "
+        f"per candidate ({n} files, {len(work.statements)} statements, "
+        f"{len(work.documents)} YAML, {len(work.hosts)} Scala/Java): "
         f"engine {result['engine_ms_per_candidate']} ms, "
         f"parse-only floor {result['parse_only_floor_ms_per_candidate']} ms, "
         f"parse+generate floor {result['parse_floor_ms_per_candidate']} ms"
@@ -279,6 +346,12 @@ def main() -> None:
         f"(spread {result['ratio_to_parse_only_floor_spread']}, target <= {TARGET_PARSE_ONLY}); "
         f"to parse+generate {result['ratio_to_parse_floor']} "
         f"(spread {result['ratio_to_parse_floor_spread']})"
+    )
+    print(
+        f"parse+verify floor ({len(work.verified)} rewritten statements parsed again): "
+        f"{result['parse_verify_to_parse_only']}x the parse-only floor; engine "
+        f"{result['ratio_to_parse_verify_floor']}x it "
+        f"(spread {result['ratio_to_parse_verify_floor_spread']})"
     )
     print(json.dumps(result))
 
