@@ -40,9 +40,12 @@ if TYPE_CHECKING:
 EXIT_USAGE = 2
 EXIT_CHANGES_PENDING = 1
 
-CampaignArg = Annotated[Path, typer.Argument(help="The campaign YAML file.", show_default=False)]
+CampaignArg = Annotated[
+    Path, typer.Argument(metavar="CAMPAIGN", help="The campaign YAML file.", show_default=False)
+]
 ReposArg = Annotated[
-    list[Path], typer.Argument(help="Repository checkouts to scan.", show_default=False)
+    list[Path],
+    typer.Argument(metavar="REPO...", help="Repository checkouts to scan.", show_default=False),
 ]
 NoParityOpt = Annotated[
     bool,
