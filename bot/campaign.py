@@ -715,7 +715,7 @@ def _load(text: str, *, source: str, line_offset: int) -> Campaign:
             raise CampaignError(source, [shape])
         tree = YAML(typ="rt").load(text)
     except YAMLError as exc:
-        raise CampaignError(source, [_yaml_issue(exc, line_offset)]) from None
+        raise CampaignError(source, [_yaml_issue(exc, text, line_offset)]) from None
     if not isinstance(tree, CommentedMap):
         kind = "an empty document" if tree is None else _yaml_kind(_plain(tree))
         message = f"a campaign is a YAML mapping (id, title, guide, tables, ...), got {kind}"
@@ -788,14 +788,60 @@ def _count_issues(tree: CommentedMap, line_offset: int) -> list[CampaignIssue]:
     return issues
 
 
-def _yaml_issue(exc: YAMLError, line_offset: int) -> CampaignIssue:
+_OPENERS = {'"': "quote", "'": "quote", "[": "[", "{": "{"}
+"""What a person left open when the parser fails far below it, at the end of the text."""
+
+
+def _yaml_issue(exc: YAMLError, text: str, line_offset: int) -> CampaignIssue:
+    """The problem, placed where an unclosed quote or bracket began rather than where it hurt.
+
+    An unclosed ``"`` or ``[`` makes the parser fail lines later (often at the end of
+    the text); the line that needs the fix is the one that opened it.
+    """
     mark = getattr(exc, "problem_mark", None)
     line = None if mark is None else mark.line + 1 + line_offset
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     if context and not isinstance(exc, DuplicateKeyError):
         problem = f"{context}: {problem}"
-    return CampaignIssue("", line, f"invalid YAML: {problem}")
+    opener = None if isinstance(exc, DuplicateKeyError) else _unclosed_opener(exc, text)
+    if opener is None or line is None or line <= opener[0] + line_offset:
+        return CampaignIssue("", line, f"invalid YAML: {problem}")
+    opened_line, column, what = opener
+    message = (
+        f"invalid YAML: the {what} opened at column {column} is still open at line {line}"
+        f" ({problem})"
+    )
+    return CampaignIssue("", opened_line + line_offset, message)
+
+
+def _unclosed_opener(exc: YAMLError, text: str) -> tuple[int, int, str] | None:
+    """(1-based line, column, what) of the quote or flow bracket still open at the error.
+
+    The scanner marks an unclosed quote itself; for brackets the parser's events are
+    replayed up to the error, keeping the flow collections still open.
+    """
+    lines = text.splitlines()
+    context_mark = getattr(exc, "context_mark", None)
+    if context_mark is not None and context_mark.line < len(lines):
+        char = lines[context_mark.line][context_mark.column : context_mark.column + 1]
+        if char in _OPENERS:
+            return context_mark.line + 1, context_mark.column + 1, _OPENERS[char]
+    open_collections: list[tuple[bool, Any]] = []
+    try:
+        for event in YAML(typ="rt").parse(text):
+            if isinstance(event, CollectionStartEvent):
+                open_collections.append((bool(event.flow_style), event.start_mark))
+            elif isinstance(event, CollectionEndEvent) and open_collections:
+                open_collections.pop()
+    except YAMLError:
+        pass
+    flows = [mark for flow, mark in open_collections if flow]
+    if not flows:
+        return None
+    start = flows[-1]
+    char = lines[start.line][start.column : start.column + 1] if start.line < len(lines) else ""
+    return start.line + 1, start.column + 1, _OPENERS.get(char, "bracket")
 
 
 def _plain(node: Any) -> Any:

@@ -9,20 +9,36 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated
 
 import typer
 
+from bot.cli_help import HELP_OPTION_NAMES, VERSION_OPTION, GodwitGroup, show_version
+
 app = typer.Typer(
     name="godwit",
+    cls=GodwitGroup,
     help="Migrate every consumer of a retired dataset, one reviewed pull request per repository.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
 )
 
 
 @app.callback()
-def godwit() -> None:
+def godwit(
+    version: Annotated[
+        bool,
+        typer.Option(
+            VERSION_OPTION,
+            is_eager=True,
+            expose_value=False,
+            callback=show_version,
+            help="Show Godwit's version and exit.",
+        ),
+    ] = False,
+) -> None:
     """Migrate every consumer of a retired dataset, one reviewed pull request per repository."""
     # A callback keeps ``godwit`` a group even when only one family's single command is
     # registered; otherwise typer would run that command directly and reject its name.

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -26,6 +27,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.agent.settings import AgentSettings, CacheTtl
 from bot.campaigns.meta import MAX_PREVIOUS_KEYS, MarkerKeys
+from bot.settings_checks import (
+    database_url_problem,
+    http_url_problem,
+    key_file_problem,
+    private_key_problem,
+    queue_url_problem,
+)
 
 ENV_PREFIX = "GODWIT_"
 MAX_WEBHOOK_BYTES = 25 * 1024 * 1024
@@ -55,6 +63,11 @@ MAX_CAMPAIGN_AUTHORS = 1000
 class SettingsError(RuntimeError):
     """The configuration cannot run the App; the message names the variables to fix."""
 
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
+        """One line per problem, for a person to fix them all in one go."""
+
 
 def is_placeholder(value: str) -> bool:
     """True for values people paste from examples instead of a real secret."""
@@ -75,7 +88,7 @@ class Settings(BaseSettings):
 
     app_id: int
     private_key: SecretStr | None = None
-    private_key_path: Path | None = None
+    private_key_path: Path | None = Field(default=None, validate_default=True)
     webhook_secret: SecretStr
     marker_key: SecretStr
     """Signs the metadata marker of Godwit's PRs; a key of its own, never the webhook secret."""
@@ -133,6 +146,67 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
     """Where people reach ``godwit serve``; links to the web dashboard need it."""
 
+    @field_validator("private_key")
+    @classmethod
+    def _inline_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """Checked as a field, not with the model, so a missing App id does not hide it."""
+        if value is None:
+            return None
+        if is_placeholder(value.get_secret_value()):
+            raise ValueError("a placeholder, not a key")
+        problem = private_key_problem(value.get_secret_value())
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("private_key_path")
+    @classmethod
+    def _key_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        """Exactly one key source; the file read and parsed now, before anything starts."""
+        if "private_key" not in info.data:  # the inline key is wrong: that is reported
+            return value
+        if info.data["private_key"] is not None:
+            return value
+        if value is None:
+            raise ValueError(
+                f"missing: the App's key file (or set {ENV_PREFIX}PRIVATE_KEY to the key itself)"
+            )
+        problem = key_file_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr) -> SecretStr:
+        if is_placeholder(value.get_secret_value()):
+            raise ValueError("a placeholder")
+        return value
+
+    @field_validator("github_url", "anthropic_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        problem = None if value is None else http_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        problem = database_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("queue_url")
+    @classmethod
+    def _queue_url(cls, value: str) -> str:
+        problem = queue_url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
     @field_validator("marker_previous_keys", mode="before")
     @classmethod
     def _keys(cls, value: object) -> object:
@@ -161,12 +235,6 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         problems: list[str] = []
-        if is_placeholder(self.webhook_secret.get_secret_value()):
-            problems.append(f"{ENV_PREFIX}WEBHOOK_SECRET is a placeholder")
-        if self.private_key is None and self.private_key_path is None:
-            problems.append(f"set {ENV_PREFIX}PRIVATE_KEY or {ENV_PREFIX}PRIVATE_KEY_PATH")
-        if self.private_key is not None and is_placeholder(self.private_key.get_secret_value()):
-            problems.append(f"{ENV_PREFIX}PRIVATE_KEY is a placeholder")
         if self.worker_timeout_seconds < 2 * self.worker_heartbeat_seconds:
             problems.append(
                 f"{ENV_PREFIX}WORKER_TIMEOUT_SECONDS must be at least twice "
@@ -286,16 +354,33 @@ def _variable(field: str) -> str:
     return ENV_PREFIX + field.upper()
 
 
-def describe(error: ValidationError) -> str:
-    """One line per problem, phrased with environment variable names, never with values."""
-    lines = []
+_VALUE_ERROR = "Value error, "
+
+
+def problems_of(error: ValidationError) -> tuple[str, ...]:
+    """One line per problem, phrased with environment variable names, never with values.
+
+    pydantic's own messages are lower-cased to follow the name; Godwit's are kept
+    as written, since they name other variables and files.
+    """
+    lines: list[str] = []
     for item in error.errors(include_input=False):
         fields = [str(part) for part in item["loc"]]
+        message = item["msg"]
+        if message.startswith(_VALUE_ERROR):
+            message = message.removeprefix(_VALUE_ERROR)
+        elif fields:
+            message = message.lower()
         if fields:
-            lines.append(f"{_variable(fields[0])}: {item['msg'].lower()}")
-        else:
-            lines.append(item["msg"].removeprefix("Value error, "))
-    return "invalid Godwit configuration: " + "; ".join(lines)
+            lines.append(f"{_variable(fields[0])}: {message}")
+        else:  # the model's own checks join theirs with "; "
+            lines += message.split("; ")
+    return tuple(lines)
+
+
+def describe(error: ValidationError) -> str:
+    """All problems on one line, for logs and exceptions."""
+    return "invalid Godwit configuration: " + "; ".join(problems_of(error))
 
 
 @cache
@@ -304,4 +389,4 @@ def get_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        raise SettingsError(describe(error)) from None
+        raise SettingsError(describe(error), problems_of(error)) from None

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 from starlette.requests import ClientDisconnect
 
+from bot.github.webhook_url import WEBHOOK_PATH
 from bot.jobs.priority import Foreground
 from bot.jobs.queue import JobQueue
 from bot.settings import MAX_WEBHOOK_BYTES, MAX_WEBHOOK_DEPTH
@@ -141,7 +142,7 @@ def create_app(
 
     busy = foreground or Foreground()
 
-    @app.post("/webhook")
+    @app.post(WEBHOOK_PATH)
     async def receive_webhook(
         request: Request,
         event: EventHeader = None,

@@ -7,7 +7,6 @@ before a single file changes.
 
 from __future__ import annotations
 
-import difflib
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +33,7 @@ from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report, summarise
 from bot.rendering import render
+from bot.unified_diff import file_patch
 
 if TYPE_CHECKING:
     from bot.agent import AgentSettings
@@ -41,9 +41,12 @@ if TYPE_CHECKING:
 EXIT_USAGE = 2
 EXIT_CHANGES_PENDING = 1
 
-CampaignArg = Annotated[Path, typer.Argument(help="The campaign YAML file.", show_default=False)]
+CampaignArg = Annotated[
+    Path, typer.Argument(metavar="CAMPAIGN", help="The campaign YAML file.", show_default=False)
+]
 ReposArg = Annotated[
-    list[Path], typer.Argument(help="Repository checkouts to scan.", show_default=False)
+    list[Path],
+    typer.Argument(metavar="REPO...", help="Repository checkouts to scan.", show_default=False),
 ]
 NoParityOpt = Annotated[
     bool,
@@ -134,20 +137,22 @@ def apply_command(
 def diff_command(
     campaign_path: CampaignArg, repos: ReposArg, no_parity: NoParityOpt = False
 ) -> None:
-    """Print the changes as a unified diff, changing nothing."""
+    """Print the changes as a unified diff, changing nothing.
+
+    Each repository's part applies with ``git apply`` inside that repository;
+    a comment line names it (``git apply`` skips text between patches).
+    """
     _, planned = _plan_all(campaign_path, repos, parity=not no_parity)
     for repo in planned:
-        for file in repo.plan.files:
-            if file.new_text is None:
-                continue
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    file.original.splitlines(keepends=True),
-                    file.new_text.splitlines(keepends=True),
-                    fromfile=f"a/{repo.name}/{file.path}",
-                    tofile=f"b/{repo.name}/{file.path}",
-                )
-            )
+        patches = [
+            file_patch(file.path, file.original, file.new_text)
+            for file in repo.plan.files
+            if file.new_text is not None
+        ]
+        if not any(patches):
+            continue
+        sys.stdout.write(render("cli/diff_repository.txt.j2", name=repo.name, root=repo.root))
+        sys.stdout.writelines(patches)
 
 
 def residual_command(

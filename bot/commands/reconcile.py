@@ -27,7 +27,7 @@ def reconcile_command(
     installation: InstallationOption = None, log_level: LogLevelOption = "warning"
 ) -> None:
     """Rebuild campaigns and their pull requests from GitHub into the configured database."""
-    settings = settings_or_exit(log_level)
+    settings = settings_or_exit("reconcile", log_level)
     upgrade_database(settings.database_url)
     engine = create_engine_for(settings.database_url)
     try:

@@ -11,15 +11,23 @@ import typer
 from bot.github.client import GITHUB_WEB_URL, api_url, web_url
 from bot.github.manifest import manifest_path
 from bot.github.registration import RegistrationServer, exchange_code, save_credentials
+from bot.github.webhook_url import WEBHOOK_PATH, WebhookUrlError, is_godwit_route, webhook_url
 from bot.rendering import render
 
 CODE_LIFETIME_S = 3600.0
 """GitHub accepts the manifest code for an hour."""
+EXIT_USAGE = 2
 
 
 def register_app(
-    webhook_url: Annotated[
-        str, typer.Option("--webhook-url", help="Where GitHub sends webhooks (Godwit's /webhooks).")
+    webhook_url_text: Annotated[
+        str,
+        typer.Option(
+            "--webhook-url",
+            metavar="URL",
+            help=f"Where GitHub sends webhooks: Godwit's {WEBHOOK_PATH}, e.g. "
+            f"https://godwit.example.com{WEBHOOK_PATH} (a bare https://HOST gets {WEBHOOK_PATH}).",
+        ),
     ],
     org: Annotated[
         str | None, typer.Option("--org", help="Register under this organization.")
@@ -41,11 +49,16 @@ def register_app(
     ] = True,
 ) -> None:
     """Register Godwit as a GitHub App through GitHub's manifest flow."""
+    try:
+        hook_url = webhook_url(webhook_url_text)
+    except WebhookUrlError as error:
+        typer.echo(f"godwit register: --webhook-url {error}; nothing was registered.", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     manifest_text = manifest_path().read_text(encoding="utf-8")
     with RegistrationServer(
         manifest_text=manifest_text,
         web_url=web_url(github_url),
-        webhook_url=webhook_url,
+        webhook_url=hook_url,
         org=org,
         name=name,
         port=port,
@@ -68,7 +81,9 @@ def register_app(
             html_url=credentials.html_url,
             env_path=env_file.resolve(),
             key_path=key_path,
-            webhook_url=webhook_url,
+            webhook_url=hook_url,
+            godwit_route=is_godwit_route(hook_url),
+            webhook_path=WEBHOOK_PATH,
         ),
         nl=False,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,6 +28,7 @@ from bot.jobs.policy import JobPolicy
 from bot.jobs.priority import Foreground
 from bot.jobs.queue import JobQueue, create_huey, is_redis_url, running
 from bot.jobs.tasks import DeliveryProcessor
+from bot.rendering import render
 from bot.service.context import AppServices
 from bot.settings import Settings, SettingsError, get_settings
 from bot.store.db import create_engine_for, session_factory, upgrade_database
@@ -108,7 +110,7 @@ def serve_command(
     log_level: LogLevelOption = "info",
 ) -> None:
     """Receive GitHub webhooks and process them in one process (--workers 0: receive only)."""
-    settings = settings_or_exit(log_level)
+    settings = settings_or_exit("serve", log_level)
     threads = settings.workers if workers is None else workers
     services = connect(settings, runs_jobs=threads > 0)
     foreground = Foreground()
@@ -148,7 +150,7 @@ def dashboard_routers(settings: Settings, services: Services) -> list[APIRouter]
 
 def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "info") -> None:
     """Process queued deliveries until stopped (Ctrl-C finishes the jobs in hand first)."""
-    settings = settings_or_exit(log_level)
+    settings = settings_or_exit("worker", log_level)
     services = connect(settings)
     try:
         services.queue.consumer(workers or settings.workers, periodic=True).run()
@@ -156,12 +158,22 @@ def worker_command(workers: WorkersOption = None, log_level: LogLevelOption = "i
         services.liveness.stop()
 
 
-def settings_or_exit(log_level: str) -> Settings:
+def settings_or_exit(command: str, log_level: str) -> Settings:
+    """Every setting checked, key file included, before a file, queue or socket exists.
+
+    All problems are listed at once, with the two ways to a working configuration.
+    """
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
         return get_settings()
     except SettingsError as error:
-        typer.echo(f"godwit: {error}", err=True)
+        message = render(
+            "cli/configuration.txt.j2",
+            command=command,
+            problems=error.problems,
+            env_path=Path(".env").resolve(),
+        )
+        typer.echo(message, err=True, nl=False)
         raise typer.Exit(EXIT_CONFIGURATION) from None

@@ -15,6 +15,7 @@ from bot.agent import AgentSettings, estimate_plan
 from bot.campaign import CampaignError, load_campaign, load_campaign_file, spec_hash
 from bot.engine.planner import plan_repository
 from bot.settings import Settings
+from tests.support.keys import app_private_key
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"
 CAMPAIGN_TEXT = (EXAMPLE / "campaign.yml").read_text(encoding="utf-8")
@@ -58,7 +59,7 @@ def test_agent_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv(name, value)
     settings = Settings(
         app_id=7,
-        private_key=SecretStr("-----BEGIN KEY-----"),
+        private_key=SecretStr(app_private_key()),
         webhook_secret=SecretStr("s3cr3t-x"),
         marker_key=SecretStr(MARKER_KEY),
     )
@@ -74,7 +75,7 @@ def test_agent_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatc
     assert set(agent.secrets()) == {
         "sk-ant-api03-env-1f2e",
         "s3cr3t-x",
-        "-----BEGIN KEY-----",
+        app_private_key(),
         MARKER_KEY,
     }
 
@@ -83,7 +84,7 @@ def test_without_a_key_the_agent_is_off(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     settings = Settings(
         app_id=7,
-        private_key=SecretStr("pem"),
+        private_key=SecretStr(app_private_key()),
         webhook_secret=SecretStr("s3cr3t-x"),
         marker_key=SecretStr(MARKER_KEY),
     )

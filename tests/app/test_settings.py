@@ -19,13 +19,10 @@ from bot.jobs.policy import JobPolicy
 from bot.service.context import AppServices
 from bot.settings import SettingsError, get_settings
 from bot.store.db import create_engine_for, session_factory, upgrade_database
+from tests.support.keys import app_private_key
 
 MARKER_KEY = "mk-7d1f0c2b9a8e4f6d5c3b2a1908f7e6d5"
-PEM = (
-    "-----BEGIN RSA PRIVATE KEY-----\n"
-    "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n"
-    "-----END RSA PRIVATE KEY-----\n"
-)
+PEM = app_private_key()
 
 
 @pytest.fixture(autouse=True)
@@ -201,7 +198,7 @@ def test_campaign_authors_and_marker_keys_reach_the_services(
             "at most 8 keys",
         ),
         ({"GODWIT_CAMPAIGN_AUTHORS": "jane, not a/login"}, "GODWIT_CAMPAIGN_AUTHORS"),
-        ({"GODWIT_CAMPAIGN_AUTHORS": "-jane"}, "not github logins: '-jane'"),
+        ({"GODWIT_CAMPAIGN_AUTHORS": "-jane"}, "not GitHub logins: '-jane'"),
         ({"GODWIT_CAMPAIGN_AUTHORS": ",".join(f"u{i}" for i in range(1001))}, "at most 1000"),
     ],
 )

@@ -6,10 +6,11 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from bot.settings import Settings
+from tests.support.keys import app_private_key
 
 BASE = {
     "app_id": 1,
-    "private_key": SecretStr("-----BEGIN KEY-----"),
+    "private_key": SecretStr(app_private_key()),
     "webhook_secret": "whsec-1a2b",
     "marker_key": "marker-key-0123456789abcdef0123456789abcdef",
 }

@@ -74,6 +74,19 @@ def test_yaml_syntax_error_line_is_a_markdown_line() -> None:
     ]
 
 
+def test_an_unclosed_quote_is_placed_on_its_markdown_line() -> None:
+    body = 'Intro\n\n```yaml\nid: plays-v2\ntitle: "Move plays\nguide: g\n```\n'
+
+    assert problems(body) == [
+        CampaignIssue(
+            "",
+            5,
+            "invalid YAML: the quote opened at column 8 is still open at line 7 "
+            "(while scanning a quoted scalar: found unexpected end of stream)",
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

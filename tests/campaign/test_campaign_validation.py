@@ -412,9 +412,53 @@ def test_every_problem_is_reported_at_once(valid_yaml: str) -> None:
             "id: p2\ntables: [\n",
             (
                 "",
+                2,
+                "invalid YAML: the [ opened at column 9 is still open at line 3 (while parsing "
+                "a flow node: expected the node content, but found '<stream end>')",
+            ),
+        ),
+        (
+            'id: p2\ntitle: "Move plays\nguide: https://wiki.example.com/g\ntables: []\n',
+            (
+                "",
+                2,
+                "invalid YAML: the quote opened at column 8 is still open at line 5 "
+                "(while scanning a quoted scalar: found unexpected end of stream)",
+            ),
+        ),
+        (
+            "id: p2\nscope:\n  include: [acme/*, acme/jobs\nguide: g\n",
+            (
+                "",
                 3,
-                "invalid YAML: while parsing a flow node: "
-                "expected the node content, but found '<stream end>'",
+                "invalid YAML: the [ opened at column 12 is still open at line 4 "
+                "(while parsing a flow sequence: expected ',' or ']', but got ':')",
+            ),
+        ),
+        (
+            "id: p2\nscope: {include: [acme/*]\nguide: g\n",
+            (
+                "",
+                2,
+                "invalid YAML: the { opened at column 8 is still open at line 3 "
+                "(while parsing a flow mapping: expected ',' or '}', but got '<scalar>')",
+            ),
+        ),
+        (
+            'id: p2\ntitle: "a\\qb"\n',
+            (
+                "",
+                2,
+                "invalid YAML: while scanning a double-quoted scalar: "
+                "found unknown escape character 'q'",
+            ),
+        ),
+        (
+            "id: p2\ntables: [a, b: c: d]\n",
+            (
+                "",
+                2,
+                "invalid YAML: while parsing a flow sequence: expected ',' or ']', but got ':'",
             ),
         ),
         (

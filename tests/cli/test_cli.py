@@ -29,6 +29,28 @@ def snapshot_bytes(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in files}
 
 
+def diffed_paths(patch: str) -> set[str]:
+    """``REPO/PATH`` of every file in ``godwit diff``'s output, from its repository headings."""
+    paths, repo = set(), ""
+    for line in patch.splitlines():
+        if line.startswith("# ") and ": apply this part inside " in line:
+            repo = line[2:].split(":")[0]
+        elif line.startswith("+++ b/"):
+            paths.add(f"{repo}/{line[6:]}")
+    return paths
+
+
+def git(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-c", "user.name=Dev", "-c", "user.email=dev@example.com", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
 @pytest.fixture
 def repos(tmp_path: Path) -> list[Path]:
     target = tmp_path / "repos"
@@ -70,7 +92,7 @@ def test_diff_matches_what_apply_writes_and_apply_is_idempotent(repos: list[Path
     before = {p.name: snapshot_bytes(p) for p in repos}
     diff = godwit("diff", CAMPAIGN, *repos)
     assert diff.returncode == 0, diff.stderr
-    assert "+++ b/acme-bq-jobs/" in diff.stdout
+    assert "# acme-bq-jobs: apply this part inside " in diff.stdout
     assert {p.name: snapshot_bytes(p) for p in repos} == before, "diff must change nothing"
 
     check = godwit("apply", "--check", CAMPAIGN, *repos)
@@ -93,14 +115,31 @@ def test_diff_matches_what_apply_writes_and_apply_is_idempotent(repos: list[Path
         for path, data in files.items()
         if data != before[repo].get(path)
     }
-    diffed = {line[6:] for line in diff.stdout.splitlines() if line.startswith("+++ b/")}
-    assert changed == diffed
+    assert changed == diffed_paths(diff.stdout)
     assert all(set(after[r]) == set(before[r]) for r in after), "apply adds or removes no files"
 
     assert godwit("apply", "--check", CAMPAIGN, *repos).returncode == 0
     assert godwit("diff", CAMPAIGN, *repos).stdout == ""
     godwit("apply", CAMPAIGN, *repos)
     assert {p.name: snapshot_bytes(p) for p in repos} == after
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_applies_with_git_apply_inside_each_repository(repos: list[Path]) -> None:
+    for root in repos:
+        assert git("init", "-q", cwd=root).returncode == 0
+        git("add", "-A", cwd=root)
+        assert git("commit", "-qm", "before the campaign", cwd=root).returncode == 0
+    patch = godwit("diff", CAMPAIGN, *repos).stdout
+    for root in repos:
+        own = godwit("diff", CAMPAIGN, root).stdout
+        if not own:
+            continue
+        assert own in patch, "each repository's part is the same alone and among others"
+        checked = git("apply", "--check", "-", cwd=root, stdin=own)
+        assert checked.returncode == 0, checked.stderr
+        assert git("apply", "-", cwd=root, stdin=own).returncode == 0
+        assert godwit("diff", CAMPAIGN, root).stdout == "", "git apply did what apply would"
 
 
 def test_invalid_campaign_exits_2_and_writes_nothing(repos: list[Path], tmp_path: Path) -> None:

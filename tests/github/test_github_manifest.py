@@ -15,6 +15,7 @@ from bot.github.auth import GitHubApp
 from bot.github.manifest import AppCredentials, load_manifest, manifest_path, new_app_url
 from bot.github.registration import save_credentials
 from bot.settings import Settings
+from tests.support.keys import app_private_key
 
 EVENTS = {
     "issues",
@@ -35,7 +36,7 @@ PERMISSIONS = {
     "metadata": "read",
     "members": "read",
 }
-PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----\n"
+PEM = app_private_key()
 CREDENTIALS = AppCredentials(
     app_id=812,
     slug="godwit-acme",

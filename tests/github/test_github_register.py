@@ -25,7 +25,7 @@ from bot.github.registration import RegistrationServer, exchange_code, save_cred
 from tests.github.conftest import World
 from tests.github.test_github_manifest import EVENTS, PERMISSIONS
 
-WEBHOOK_URL = "https://godwit.acme.dev/webhooks"
+WEBHOOK_URL = "https://godwit.acme.dev/webhook"
 
 
 class FormReader(HTMLParser):
@@ -124,7 +124,7 @@ def test_register_command(world: World, tmp_path: Path) -> None:
     cli = typer.Typer()
     register(cli)
     arguments = [
-        "--webhook-url", WEBHOOK_URL,
+        "--webhook-url", "https://godwit.acme.dev",  # the route is appended
         "--github-url", world.server.url,
         "--port", str(port),
         "--env-file", str(env_path),
@@ -147,3 +147,6 @@ def test_register_command(world: World, tmp_path: Path) -> None:
     assert created.owner.login != "acme"
     assert f'Registered the GitHub App "{created.slug}"' in output
     assert f"{world.server.url}/apps/{created.slug}/installations/new" in output
+    assert created.webhook_url == WEBHOOK_URL
+    assert f"the webhook URL {WEBHOOK_URL}\n" in output
+    assert "proxy" not in output, "the URL reaches Godwit's route directly"
