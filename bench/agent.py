@@ -45,10 +45,10 @@ from bot.agent.caching import known_minimum, min_cacheable_tokens
 from bot.agent.estimate import estimate_plan, token_counter
 from bot.agent.prompt import mapping_rows
 from bot.agent.usage import TokenUsage
-from bot.campaign import Campaign, load_campaign_file
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.sandbox.anthropic import RecordedRequest, Reply, ScriptedModel, serve_anthropic, tool_use
+from bot.spec import Campaign, load_campaign_file
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "plays-v2"
 REPO = EXAMPLE / "repos" / "acme-scio-pipelines"

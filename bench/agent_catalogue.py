@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.agent.scope import scope_rules
 from bot.agent.tools import Workspace
-from bot.campaign import Campaign, load_campaign
 from bot.engine.planner import plan_repository
+from bot.spec import Campaign, load_campaign
 
 CAMPAIGN = """
 id: gsod-v2

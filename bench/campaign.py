@@ -48,7 +48,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fleet import Fleet, bigquery_repo, consumer_query, dbt_repo, scio_repo
 
-from bot.campaign import load_campaign
 from bot.commands.server import SERVE_SWITCH_INTERVAL
 from bot.demo.outcome import CampaignPull, campaign_pulls, duplicate_pulls
 from bot.demo.stack import running_stack
@@ -73,6 +72,7 @@ from bot.github.retry import RescheduleJob
 from bot.rendering import templates_dir
 from bot.sandbox import LimitConfig, Sandbox
 from bot.sandbox.limits import MUTATING_METHODS, RequestRecord
+from bot.spec import load_campaign
 
 FILES_PER_REPO = 6
 CONSUMER_SHARE = 0.5

@@ -66,7 +66,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fleet import CAMPAIGN_YAML, DEFAULT_NEAR_MISS, Fleet, generate
 
-from bot.campaign import Campaign, load_campaign
 from bot.checkout import read_checkout, write_changes
 from bot.engine.dbt import clear_caches
 from bot.engine.model import Action
@@ -74,6 +73,7 @@ from bot.engine.plan import FilePlan, RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.sql import rewrite as rewrite_module
 from bot.engine.syntax import language
+from bot.spec import Campaign, load_campaign
 
 TARGET_PARSE_ONLY = 2.5
 TARGET_SKIP_SHARE = 0.99

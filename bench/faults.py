@@ -43,7 +43,6 @@ import psycopg
 from campaign import consumer_fleet, seed
 from sqlalchemy import func, select
 
-from bot.campaign import load_campaign
 from bot.campaigns.messages import PLAN_MARKER
 from bot.campaigns.pr import branch_name
 from bot.demo.processes import (
@@ -60,6 +59,7 @@ from bot.demo.world import CAMPAIGN_LABEL, LEAD, ORG, campaign_issue_body, examp
 from bot.rendering import templates_dir
 from bot.sandbox import LimitConfig, Sandbox, serve
 from bot.sandbox.limits import FaultRule
+from bot.spec import load_campaign
 from bot.store.db import create_engine_for, session_factory
 from bot.store.deliveries import PENDING
 from bot.store.models import Delivery, OwedJob

@@ -44,7 +44,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fleet import CAMPAIGN_YAML, generate
 from parity_queries import ORDERS_CAMPAIGN, ORDERS_QUERIES, PLAYS_QUERIES
 
-from bot.campaign import Campaign, TableMapping, VerifyOptions, load_campaign
 from bot.checkout import read_checkout, write_changes
 from bot.engine.planner import plan_repository
 from bot.engine.sql.reading import dialect_named, parse, tokenize
@@ -53,6 +52,7 @@ from bot.parity import duck
 from bot.parity import prove as prove_module
 from bot.parity.outcome import Outcome, Verdict
 from bot.parity.prove import Prover
+from bot.spec import Campaign, TableMapping, VerifyOptions, load_campaign
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "plays-v2"

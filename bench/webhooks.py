@@ -47,7 +47,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from campaign import consumer_fleet, is_opened_pull, seed  # noqa: E402  (a sibling benchmark)
 
-from bot.campaign import load_campaign  # noqa: E402  (needs ROOT on the path)
 from bot.campaigns.lifecycle import CampaignState  # noqa: E402
 from bot.demo.processes import marker_key_for  # noqa: E402
 from bot.demo.world import (  # noqa: E402
@@ -60,6 +59,7 @@ from bot.demo.world import (  # noqa: E402
 )
 from bot.rendering import templates_dir  # noqa: E402
 from bot.sandbox import Sandbox, serve  # noqa: E402
+from bot.spec import load_campaign  # noqa: E402  (needs ROOT on the path)
 from bot.store.db import create_engine_for  # noqa: E402
 from bot.store.models import Campaign, Delivery  # noqa: E402
 from tests.app.payloads import issue_comment_event  # noqa: E402

@@ -35,9 +35,9 @@ from bot.agent.prompt import Prefix, stable_prefix
 from bot.agent.session import migrate_task_text
 from bot.agent.settings import AgentSettings
 from bot.agent.usage import TokenUsage, cost
-from bot.campaign import Campaign
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
+from bot.spec import Campaign
 
 TOOL_RESULT_TOKENS = 150
 CountedBy = Literal["count_tokens", "estimated"]

@@ -15,8 +15,8 @@ from tree_sitter import Node
 
 from bot.agent.rows import names_table
 from bot.agent.schema import RowField, query_schema, table_schema
-from bot.campaign import Campaign
 from bot.engine.syntax import Parsed
+from bot.spec import Campaign
 
 _KEY_METHODS = frozenset({"get", "getOrDefault", "containsKey"})
 

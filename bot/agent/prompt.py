@@ -24,10 +24,10 @@ from anthropic.types import CacheControlEphemeralParam, TextBlockParam, ToolPara
 from bot.agent.schema import RowField, table_schema
 from bot.agent.settings import CacheTtl
 from bot.agent.tools import TOOLS
-from bot.campaign import Campaign, TableMapping
 from bot.engine.adapters import adapter_for
 from bot.engine.model import Framework
 from bot.rendering import render, templates_dir
+from bot.spec import Campaign, TableMapping
 
 _NESTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 

@@ -23,8 +23,8 @@ from sqlglot.errors import SqlglotError
 from tree_sitter import Node
 
 from bot.agent.schema import RowField, RowSchema, query_schema, table_schema
-from bot.campaign import Campaign, TableMapping
 from bot.engine.syntax import Parsed
+from bot.spec import Campaign, TableMapping
 
 TYPED_READ_METHODS = frozenset(
     {"typedBigQuery", "typedBigQueryTable", "typedBigQueryStorage", "typedBigQuerySelect"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp, parse_one
 from sqlglot.errors import SqlglotError
 
-from bot.campaign import TableMapping
+from bot.spec import TableMapping
 
 
 @dataclass(frozen=True)

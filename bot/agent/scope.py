@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from bot.agent.tree_scope import GUARDRAIL_MARKER, check_tree_change
-from bot.campaign import Campaign
 from bot.engine.protected import protected_reason
 from bot.engine.sql.mappings import parse_mapping
+from bot.spec import Campaign
 
 _TEST_DIRECTORIES = frozenset({"test", "tests", "it", "spec", "specs", "__tests__"})
 _TEST_NAME = re.compile(r"(?:^test_|_test\.|Test\.|Tests\.|Spec\.|Suite\.|\.test\.|\.spec\.)")

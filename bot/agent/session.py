@@ -25,10 +25,10 @@ from bot.agent.settings import AgentSettings
 from bot.agent.tasks import AgentOutcome, CheckFailure, CheckTask, MigrateTask, ReviewTask
 from bot.agent.tools import Workspace
 from bot.agent.usage import TokenUsage, cost
-from bot.campaign import Campaign
 from bot.engine.model import Framework
 from bot.engine.syntax import Parsed
 from bot.rendering import render
+from bot.spec import Campaign
 
 MAX_SUMMARY_CHARS = 3000
 _GUARDRAIL = re.compile(r"(?:--|//|\{#)\s*godwit:.*")

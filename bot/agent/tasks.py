@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bot.agent.usage import TokenUsage
-from bot.campaign import Campaign
+from bot.spec import Campaign
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from bot.agent.fencing import fence, numbered, redact
 from bot.agent.frameworks import comment_syntax, framework_of
 from bot.agent.scope import ScopeRules, check_change
 from bot.agent.verify import verify_file
-from bot.campaign import Campaign
 from bot.engine.edits import LineIndex
 from bot.engine.edits import render as render_edits
 from bot.engine.model import GuardrailSite
+from bot.spec import Campaign
 
 _PATH = {"type": "string", "description": "Path inside the repository, as listed."}
 

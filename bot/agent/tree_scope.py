@@ -22,8 +22,8 @@ from tree_sitter import Node
 from bot.agent.denied import denied_category
 from bot.agent.rows import TYPED_READ_METHODS, RowReads, row_classes, string_value
 from bot.agent.schema import RowSchema
-from bot.campaign import Campaign
 from bot.engine.syntax import Parsed
+from bot.spec import Campaign
 
 GUARDRAIL_MARKER = "godwit:"
 

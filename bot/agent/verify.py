@@ -22,12 +22,12 @@ from bot.agent.keys import key_problems
 from bot.agent.rows import FileRows, RowReads, refers_to, row_classes, typed_row_problems
 from bot.agent.schema import RowSchema
 from bot.agent.scope import TREE_GRAMMARS
-from bot.campaign import Campaign
 from bot.engine.adapters import adapter_for
 from bot.engine.plan import FilePlan
 from bot.engine.planner import plan_repository
 from bot.engine.sql.checks import GUARDRAIL_LINE, unknown_new_column
 from bot.engine.syntax import Parsed
+from bot.spec import Campaign
 
 _PROJECT_FILES = (".yml", ".yaml")
 

@@ -1,5 +1,7 @@
-"""The pure core of campaigns run by the GitHub App.
+"""The pure campaign logic the GitHub App runs: commands, states, texts, dashboards.
 
+The campaign definition itself (the document a person writes) is ``bot.spec``;
+the GitHub-side flows that fetch, act and audit are ``bot.service``.
 Nothing here reads the network, a database or the clock: the I/O layer passes
 what it fetched (and ``now``) in and sends what comes back, so every decision
 the App makes about commands, states, reviewers and text is testable alone.

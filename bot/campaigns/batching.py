@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.campaign import Campaign
 from bot.campaigns.scope import Overrides, in_scope
 from bot.campaigns.states import OPEN, RepoState, Target
+from bot.spec import Campaign
 
 
 def next_cohort(

@@ -16,7 +16,6 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import partial
 
-from bot.campaign import Campaign
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import MAX_BODY
 from bot.campaigns.nudges import idle
@@ -24,6 +23,7 @@ from bot.campaigns.parity_totals import ParityTotals, campaign_totals
 from bot.campaigns.residual import Readiness
 from bot.campaigns.states import OPEN, SETTLED, RepoState, Target
 from bot.rendering import render
+from bot.spec import Campaign
 
 START = "<!-- godwit:dashboard:start -->"
 END = "<!-- godwit:dashboard:end -->"

@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
-from bot.campaign import Campaign
 from bot.campaigns.links import MAX_BODY, blob_url, fence
 from bot.campaigns.mapping import (
     Hunk,
@@ -19,6 +18,7 @@ from bot.campaigns.mapping import (
 from bot.campaigns.pr import branch_name
 from bot.engine.plan import FilePlan, RepoPlan
 from bot.rendering import render
+from bot.spec import Campaign
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.campaign import Campaign
 from bot.engine.plan import FilePlan, RepoPlan
+from bot.spec import Campaign
 
 
 @dataclass(frozen=True)

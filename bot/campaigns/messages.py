@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.campaign import Campaign, CampaignError
 from bot.campaigns.dashboard import RESIDUAL_SHOWN, TargetView
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import blob_url
@@ -22,6 +21,7 @@ from bot.engine.model import Framework
 from bot.engine.plan import FilePlan, RepoPlan
 from bot.engine.report import parity_totals
 from bot.rendering import render
+from bot.spec import Campaign, CampaignError
 
 VALIDATION_MARKER = "<!-- godwit:validation -->"
 PLAN_MARKER = "<!-- godwit:plan -->"

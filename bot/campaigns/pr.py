@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from bot.campaign import Campaign, spec_hash
 from bot.campaigns.commands import COMMANDS, Context
 from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, commit_url
 from bot.campaigns.mapping import applied_rows, tables_changed
@@ -14,6 +13,7 @@ from bot.engine.plan import RepoPlan
 from bot.engine.report import parity_out
 from bot.parity.outcome import Verdict
 from bot.rendering import render
+from bot.spec import Campaign, spec_hash
 
 LABEL = "godwit"
 FILES_WHEN_LONG = 100

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
 
-from bot.campaign import Campaign
 from bot.campaigns.commands import Command
+from bot.spec import Campaign
 
 # Repository (lower-case ``owner/name``) → True when ``/migrate include`` named it
 # last, False when ``/migrate exclude`` did. Later commands override earlier ones.

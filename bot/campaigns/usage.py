@@ -26,8 +26,8 @@ import sqlglot
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from bot.campaign import Campaign
 from bot.campaigns.residual import JOB_LABEL, WAREHOUSE, ResidualKind, ResidualReference
+from bot.spec import Campaign
 
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 MAX_JOBS = 200_000

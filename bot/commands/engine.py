@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import Progress
 
-from bot.campaign import Campaign, CampaignError, VerifyOptions, load_campaign_file
 from bot.campaigns.residual import readiness, residual_of_plan
 from bot.campaigns.usage import (
     MAX_EXPORT_BYTES,
@@ -33,6 +32,7 @@ from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report, summarise
 from bot.rendering import render
+from bot.spec import Campaign, CampaignError, VerifyOptions, load_campaign_file
 from bot.unified_diff import file_patch
 
 if TYPE_CHECKING:

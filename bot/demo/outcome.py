@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine, func, select
 
-from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.dashboard import END, START
 from bot.campaigns.pr import pr_labels
 from bot.sandbox import Sandbox
 from bot.sandbox.state import Issue
+from bot.spec import Campaign as CampaignSpec
 from bot.store.db import session_factory
 from bot.store.models import Campaign, Target
 from bot.store.residual import campaign_readiness

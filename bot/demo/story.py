@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.campaign import Campaign, load_campaign
 from bot.campaigns.messages import PLAN_MARKER
 from bot.demo.narration import Narrator
 from bot.demo.outcome import (
@@ -31,6 +30,7 @@ from bot.demo.world import (
     campaign_issue_title,
 )
 from bot.rendering import templates_dir
+from bot.spec import Campaign, load_campaign
 
 FORM = Path("issue-form") / "godwit-campaign.yml"
 EXPLAINED_REPO = "acme-bq-jobs"

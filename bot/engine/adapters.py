@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from bot.campaign import Campaign
 from bot.engine.dbt import dbt_files, find_dbt_projects, rewrite_dbt_project
 from bot.engine.discovery import is_ignored
 from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT, YAML_COMMENT, CommentSyntax
@@ -29,6 +28,7 @@ from bot.engine.prefilter import may_reference, needle_pattern
 from bot.engine.scala.checks import literal_problems
 from bot.engine.sql import rewrite_sql
 from bot.engine.sql.checks import statement_problems
+from bot.spec import Campaign
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from bot.campaign import Campaign
 from bot.engine.adapters import claimed_files
 from bot.engine.discovery import is_ignored
 from bot.engine.edits import CommentSyntax, render
@@ -21,6 +20,7 @@ from bot.engine.plan import FilePlan, RepoPlan, locate, locate_parity
 from bot.engine.prefilter import may_reference_raw, needle_pattern
 from bot.engine.protected import protected_plan, protected_reason
 from bot.engine.snapshot import UTF8, SkippedFile, SkipReason, Snapshot
+from bot.spec import Campaign
 
 
 def plan_repository(campaign: Campaign, snapshot: Mapping[str, str]) -> RepoPlan:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.campaign import Campaign
+from bot.spec import Campaign
 
 
 def needle_pattern(campaign: Campaign, extra_needles: Iterable[str] = ()) -> re.Pattern[str]:

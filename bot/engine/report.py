@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.campaign import Campaign
 from bot.engine.model import Action, Framework, ReferenceKind
 from bot.engine.plan import FilePlan, LocatedParity, RepoPlan
 from bot.parity.outcome import Table, Verdict
+from bot.spec import Campaign
 
 if TYPE_CHECKING:
     from bot.agent import AgentSettings, UsageEstimate

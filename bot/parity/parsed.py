@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from bot.campaign import TableMapping
+from bot.spec import TableMapping
 
 
 @dataclass(frozen=True)

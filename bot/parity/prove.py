@@ -24,7 +24,6 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.sql.reading import dialect_named, parse, tokenize
 from bot.engine.sql.tables import TableResolver, TreeNodes, find_old_tables, names_new, table_name
 from bot.parity import data, duck, statement
@@ -32,6 +31,7 @@ from bot.parity.outcome import Counterexample, Outcome, Table, Verdict
 from bot.parity.parsed import Parsed
 from bot.parity.statement import NotCheckableError, Shape, Slot, Typing
 from bot.parity.values import multiset, table
+from bot.spec import Campaign, TableMapping
 
 DATASETS = 4  # seeds 0 (every edge value) to 3
 ROWS = 16  # rows drawn per dataset (the pool walk of seed 0 may take more), plus a duplicate

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from bot.campaign import Campaign
+from bot.spec import Campaign
 
 if TYPE_CHECKING:
     from bot.parity.prove import Prover

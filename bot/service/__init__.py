@@ -1,5 +1,6 @@
-"""The I/O side of campaigns: handlers and jobs call these flows, which call GitHub and the store.
+"""The GitHub-side flows of campaigns: handlers and jobs call these, they call GitHub and the store.
 
-The decisions themselves live in the pure ``bot.campaigns`` package; the
-modules here fetch what those decisions need, act on the answer and audit it.
+The decisions themselves live in the pure campaign logic, ``bot.campaigns``, and the
+campaign definition in ``bot.spec``; the modules here fetch what those decisions need,
+act on the answer and audit it.
 """

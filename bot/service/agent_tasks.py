@@ -41,7 +41,6 @@ from bot.agent import (
     revise_from_review,
 )
 from bot.agent.budget import HOUR
-from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.commands import Context, parse_command
 from bot.campaigns.events import Pushed
 from bot.campaigns.links import IssueRef
@@ -70,6 +69,7 @@ from bot.service.locking import repo_lock
 from bot.service.pr_commands import godwit_head
 from bot.service.pr_ops import PullRequestOps
 from bot.service.snapshots import snapshot_at
+from bot.spec import Campaign as CampaignSpec
 from bot.store.agent_tasks import attempts_on, record_task, task_exists, task_starts
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import (

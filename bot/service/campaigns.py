@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from bot.campaign import Campaign as CampaignSpec
-from bot.campaign import CampaignError, campaign_from_markdown, spec_hash
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.messages import VALIDATION_MARKER, render_validation
 from bot.campaigns.permissions import render_unauthorised
 from bot.rendering import render
 from bot.service.github_ops import GitHubOps, split_repo
+from bot.spec import Campaign as CampaignSpec
+from bot.spec import CampaignError, campaign_from_markdown, spec_hash
 from bot.store.campaigns import get_campaign, save_campaign
 from bot.store.models import Campaign
 

@@ -26,7 +26,6 @@ from githubkit_schemas.latest.models import (
 )
 from sqlalchemy.orm import Session
 
-from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.events import Excluded, Failed, Planned
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.messages import PLAN_MARKER, PlannedRepo, UnreadableRepo, render_plan
@@ -43,6 +42,7 @@ from bot.service.locking import campaign_lock
 from bot.service.snapshots import keep
 from bot.service.usage import read_usage, record_usage, tell_usage
 from bot.settings import MAX_REPO_BYTES
+from bot.spec import Campaign as CampaignSpec
 from bot.store.campaigns import campaign_by_pk, get_target, record_event, spec_of, upsert_target
 from bot.store.models import Campaign, Target
 from bot.store.residual import store_residual

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.events import Event, Excluded, Planned, PrClosed, Pushed
 from bot.campaigns.explain import render_explain
 from bot.campaigns.links import IssueRef
@@ -35,6 +34,7 @@ from bot.service.dashboard import request_dashboard_refresh
 from bot.service.discovery import parity_record
 from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.pr_ops import PullRequestOps
+from bot.spec import Campaign as CampaignSpec
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import (
     facts_of,

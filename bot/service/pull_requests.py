@@ -20,7 +20,6 @@ from githubkit_schemas.latest.models import PullRequest, PullRequestSimple
 from sqlalchemy.orm import Session
 
 from bot.agent import agent_enabled
-from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.events import Failed, Planned, PrOpened, ReviewRequested
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.links import IssueRef
@@ -46,6 +45,7 @@ from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.locking import repo_lock
 from bot.service.snapshots import snapshot_at
 from bot.settings import MAX_REPO_BYTES
+from bot.spec import Campaign as CampaignSpec
 from bot.store.audit import add_audit_entry
 from bot.store.campaigns import campaign_by_pk, facts_of, get_target, record_events, spec_of
 from bot.store.models import Campaign, Target

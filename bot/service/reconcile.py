@@ -25,7 +25,6 @@ from githubkit_schemas.latest.models import (
 )
 from sqlalchemy.orm import Session
 
-from bot.campaign import CampaignError, campaign_from_markdown, spec_hash
 from bot.campaigns.commands import Command, Context, parse_command
 from bot.campaigns.events import Event, Excluded, Included, PrOpened, Pushed, ReviewRequested
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
@@ -47,6 +46,7 @@ from bot.service.github_ops import GitHubOps, split_repo
 from bot.service.pr_commands import SKIPPED_MARKER, exclusion_reason
 from bot.service.snapshots import keep
 from bot.service.tracking import refresh_target
+from bot.spec import CampaignError, campaign_from_markdown, spec_hash
 from bot.store.campaigns import get_target, record_events, save_campaign, upsert_target
 from bot.store.models import Campaign
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from githubkit.exception import GitHubException, RequestFailed
 from sqlalchemy.orm import Session
 
-from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.messages import PlannedRepo
 from bot.campaigns.residual import WAREHOUSE, ResidualKind, ResidualReference
 from bot.campaigns.usage import (
@@ -36,6 +35,7 @@ from bot.github.client import AnyGitHub
 from bot.github.content import RepoFileError, read_repo_file
 from bot.rendering import render
 from bot.service.github_ops import split_repo
+from bot.spec import Campaign as CampaignSpec
 from bot.store.models import Campaign
 from bot.store.residual import store_warehouse_residual, warehouse_residual_of
 

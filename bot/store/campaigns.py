@@ -14,11 +14,11 @@ from pydantic import TypeAdapter
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.campaign import Campaign as CampaignSpec
-from bot.campaign import campaign_from_markdown
 from bot.campaigns.events import Event
 from bot.campaigns.states import Target as TargetFacts
 from bot.campaigns.states import apply
+from bot.spec import Campaign as CampaignSpec
+from bot.spec import campaign_from_markdown
 from bot.store.models import Campaign, Installation, Target
 
 

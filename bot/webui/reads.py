@@ -12,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.campaign import Campaign as CampaignSpec
 from bot.campaigns.board import BoardRow, board_row
 from bot.campaigns.burndown import Day, burndown
 from bot.campaigns.dashboard import AgentUsage, Progress, progress_of, view_of
@@ -20,6 +19,7 @@ from bot.campaigns.parity_totals import ParityTotals, campaign_totals
 from bot.campaigns.residual import Readiness
 from bot.campaigns.states import Target as TargetFacts
 from bot.service.dashboard import target_views
+from bot.spec import Campaign as CampaignSpec
 from bot.store.audit import campaign_audit_entries
 from bot.store.campaigns import facts_of, get_campaign, list_targets, spec_of
 from bot.store.models import AuditEntry, Campaign, Installation

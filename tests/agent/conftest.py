@@ -10,9 +10,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.agent import AgentSettings, MigrateTask
-from bot.campaign import Campaign, load_campaign_file
 from bot.engine.planner import plan_repository
 from bot.sandbox.anthropic import FakeAnthropicServer, ScriptedModel, serve_anthropic
+from bot.spec import Campaign, load_campaign_file
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"
 SCIO_REPO = EXAMPLE / "repos" / "acme-scio-pipelines"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.agent import Annotation, CheckFailure, CheckTask, fix_failing_checks
-from bot.campaign import Campaign
 from bot.sandbox.anthropic import FakeAnthropicServer, Reply, text, tool_use
+from bot.spec import Campaign
 from tests.agent.conftest import settings_for
 
 PATH = "jobs/artist_plays/query.sql"

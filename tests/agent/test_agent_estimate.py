@@ -14,9 +14,9 @@ from bot.agent.caching import (
 )
 from bot.agent.estimate import estimate_plan, token_counter
 from bot.agent.usage import TokenUsage, cost
-from bot.campaign import Campaign
 from bot.engine.planner import plan_repository
 from bot.sandbox.anthropic import FakeAnthropicServer, Reply, tool_use
+from bot.spec import Campaign
 from tests.agent.conftest import TYPED, client_for, settings_for
 
 

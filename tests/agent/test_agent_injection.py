@@ -7,8 +7,8 @@ import json
 from pydantic import SecretStr
 
 from bot.agent import ReviewComment, ReviewTask, revise_from_review
-from bot.campaign import Campaign
 from bot.sandbox.anthropic import FakeAnthropicServer, Reply, tool_use
+from bot.spec import Campaign
 from tests.agent.conftest import API_KEY, settings_for
 
 PATH = "jobs/daily_top_tracks/query.sql"

@@ -6,8 +6,8 @@ import pytest
 
 from bot.agent.frameworks import framework_of
 from bot.agent.prompt import mapping_rows, stable_prefix
-from bot.campaign import Campaign
 from bot.engine.model import Framework
+from bot.spec import Campaign
 from tests.agent.conftest import EXAMPLE
 
 DBT = EXAMPLE / "repos" / "acme-dbt-analytics"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.agent import ReviewComment, ReviewTask, ThreadComment, revise_from_review
-from bot.campaign import Campaign
 from bot.sandbox.anthropic import FakeAnthropicServer, Reply, tool_use
+from bot.spec import Campaign
 from tests.agent.conftest import settings_for
 
 PATH = "jobs/user_daily_minutes/query.sql"

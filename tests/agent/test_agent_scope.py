@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.agent.scope import check_change, is_test_path, scope_rules
-from bot.campaign import Campaign
+from bot.spec import Campaign
 
 SQL = """\
 -- daily listening per user

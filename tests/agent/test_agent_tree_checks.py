@@ -13,9 +13,9 @@ import pytest
 
 from bot.agent.scope import check_change, scope_rules
 from bot.agent.verify import verify_file
-from bot.campaign import Campaign, load_campaign
 from bot.engine.planner import plan_repository
 from bot.engine.protected import protected_reason
+from bot.spec import Campaign, load_campaign
 
 CAMPAIGN = """
 id: orders-v2

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.agent.verify import unknown_new_column, verify_file
-from bot.campaign import Campaign, VerifyOptions
 from bot.engine.planner import plan_repository
+from bot.spec import Campaign, VerifyOptions
 from tests.agent.conftest import EXAMPLE, TYPED
 
 ANNOTATION_OLD = '@BigQueryType.fromTable("legacy-proj:music.plays_v1")'

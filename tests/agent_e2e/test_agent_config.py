@@ -12,9 +12,9 @@ import pytest
 from pydantic import SecretStr
 
 from bot.agent import AgentSettings, estimate_plan
-from bot.campaign import CampaignError, load_campaign, load_campaign_file, spec_hash
 from bot.engine.planner import plan_repository
 from bot.settings import Settings
+from bot.spec import CampaignError, load_campaign, load_campaign_file, spec_hash
 from tests.support.keys import app_private_key
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaign import CampaignError, load_campaign
+from bot.spec import CampaignError, load_campaign
 
 TEMPLATE = "id: p2\ntitle: t\nguide: '{}'\ntables:\n  - {{old: a-proj.d.t1, new: a-proj.d.t2}}\n"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.campaign import (
+from bot.spec import (
     CAMPAIGN_LIMITS,
     CampaignError,
     campaign_from_markdown,

@@ -5,7 +5,7 @@ import warnings
 
 import pytest
 
-from bot.campaign import ColumnTarget, TableMapping, load_campaign, spec_hash
+from bot.spec import ColumnTarget, TableMapping, load_campaign, spec_hash
 
 MAPPING = TableMapping(
     old="legacy-proj.music.plays_v1",

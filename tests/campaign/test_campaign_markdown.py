@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.campaign import CampaignError, CampaignIssue, campaign_from_markdown
+from bot.spec import CampaignError, CampaignIssue, campaign_from_markdown
 
 CAMPAIGN = """\
 id: plays-v2

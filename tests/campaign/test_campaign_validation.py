@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.campaign import (
+from bot.spec import (
     Campaign,
     CampaignError,
     CampaignIssue,

@@ -17,14 +17,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.campaign import Campaign as CampaignSpec
-from bot.campaign import load_campaign_file
 from bot.demo.outcome import CampaignPull, campaign_pulls, dashboard_text
 from bot.demo.stack import Stack, running_stack
 from bot.demo.world import CAMPAIGN_LABEL, LEAD, ORG, Organisation, examples_dir, seed_organisation
 from bot.sandbox import Sandbox
 from bot.sandbox.state import IssueComment
 from bot.sandbox.webhooks import Delivery, signature
+from bot.spec import Campaign as CampaignSpec
+from bot.spec import load_campaign_file
 from bot.store.db import session_factory
 from bot.store.models import AuditEntry, Campaign, Target
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.campaign import spec_hash
 from bot.campaigns.meta import decode_meta
 from bot.demo.world import LEAD
 from bot.sandbox import FaultRule
+from bot.spec import spec_hash
 from tests.campaign_e2e.conftest import World
 
 CHANGED = ("acme-bq-jobs", "acme-dbt-analytics", "acme-royalties", "acme-scio-pipelines")

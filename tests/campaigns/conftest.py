@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from campaigns_data import CAMPAIGN_YAML, SNAPSHOT
 
-from bot.campaign import Campaign, load_campaign
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
+from bot.spec import Campaign, load_campaign
 
 
 @pytest.fixture(scope="session")

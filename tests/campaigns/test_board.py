@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from campaigns_data import NOW
 
-from bot.campaign import Campaign
 from bot.campaigns.board import (
     BoardRow,
     Checks,
@@ -37,6 +36,7 @@ from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.messages import render_summary
 from bot.campaigns.residual import readiness
 from bot.campaigns.states import RepoState, Target, apply_all
+from bot.spec import Campaign
 
 DAY = timedelta(days=1)
 START = NOW - 3 * DAY

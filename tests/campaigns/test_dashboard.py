@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from campaigns_data import CAMPAIGN_YAML, NOW
 
-from bot.campaign import Campaign, campaign_from_markdown
 from bot.campaigns.dashboard import (
     END,
     START,
@@ -24,6 +23,7 @@ from bot.campaigns.dashboard import (
 from bot.campaigns.events import Planned, PrOpened, ReviewRequested
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.states import RepoState, Target, apply_all
+from bot.spec import Campaign, campaign_from_markdown
 
 S = RepoState
 

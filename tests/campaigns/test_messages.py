@@ -9,7 +9,6 @@ import pytest
 from campaigns_data import BASE_SHA, CAMPAIGN_YAML, NOW, WEB
 from ruamel.yaml import YAML
 
-from bot.campaign import Campaign, CampaignError, campaign_from_markdown, load_campaign
 from bot.campaigns.dashboard import TargetView
 from bot.campaigns.events import (
     Event,
@@ -35,6 +34,7 @@ from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.snapshot import SnapshotBuilder
 from bot.rendering import templates_dir
+from bot.spec import Campaign, CampaignError, campaign_from_markdown, load_campaign
 
 FORM = templates_dir() / "issue-form" / "godwit-campaign.yml"
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 from campaigns_data import BASE_SHA, SNAPSHOT, WEB
 
-from bot.campaign import Campaign, load_campaign, spec_hash
 from bot.campaigns.explain import render_explain
 from bot.campaigns.links import MAX_BODY, IssueRef, blob_url, fence
 from bot.campaigns.mapping import MappingRow, applied_rows, hunks
@@ -25,6 +24,7 @@ from bot.engine.model import VerificationIssue
 from bot.engine.plan import LocatedIssue, RepoPlan
 from bot.engine.planner import plan_repository
 from bot.engine.snapshot import SnapshotBuilder
+from bot.spec import Campaign, load_campaign, spec_hash
 
 KEYS = MarkerKeys(b"marker-key-for-tests")
 ISSUE = IssueRef("acme/campaigns", 7)

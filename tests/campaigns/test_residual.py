@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 from campaigns_data import CAMPAIGN_YAML
 
-from bot.campaign import load_campaign
 from bot.campaigns.residual import (
     MAX_WAIVER_REASON,
     ResidualKind,
@@ -23,6 +22,7 @@ from bot.campaigns.residual import (
 )
 from bot.engine.planner import plan_repository
 from bot.engine.snapshot import SnapshotBuilder
+from bot.spec import load_campaign
 
 AT = datetime(2026, 11, 2, tzinfo=UTC)
 OLD = "legacy-proj.music.plays_v1"

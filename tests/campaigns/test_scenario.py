@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from campaigns_data import BASE_SHA, CAMPAIGN_YAML, NOW, SNAPSHOT, WEB
 
-from bot.campaign import campaign_from_markdown
 from bot.campaigns.batching import next_cohort
 from bot.campaigns.commands import Command, Context, parse_command
 from bot.campaigns.dashboard import render_dashboard, replace_dashboard, view_of
@@ -19,6 +18,7 @@ from bot.campaigns.pr import PullRequestTarget, pr_body
 from bot.campaigns.residual import readiness
 from bot.campaigns.states import RepoState, Target, apply, campaign_done
 from bot.engine.planner import plan_repository
+from bot.spec import campaign_from_markdown
 
 KEYS = MarkerKeys(b"k")
 

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.campaign import Campaign
 from bot.campaigns.batching import next_cohort
 from bot.campaigns.commands import Command, Context
 from bot.campaigns.events import Failed, Planned, PrOpened
 from bot.campaigns.scope import apply_scope_command, in_scope
 from bot.campaigns.states import Target, apply
+from bot.spec import Campaign
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

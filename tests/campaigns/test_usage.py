@@ -7,7 +7,6 @@ import json
 import pytest
 from campaigns_data import CAMPAIGN_YAML
 
-from bot.campaign import load_campaign
 from bot.campaigns.usage import (
     MAX_JOBS,
     UsageExportError,
@@ -17,6 +16,7 @@ from bot.campaigns.usage import (
     parse_jobs_export,
     query_id,
 )
+from bot.spec import load_campaign
 
 OLD = {"project_id": "legacy-proj", "dataset_id": "music", "table_id": "plays_v1"}
 OTHER = {"project_id": "legacy-proj", "dataset_id": "music", "table_id": "tracks"}

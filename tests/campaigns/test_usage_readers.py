@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from campaigns_data import CAMPAIGN_YAML
 
-from bot.campaign import CampaignError, load_campaign, spec_hash
 from bot.campaigns.residual import (
     WAREHOUSE,
     ResidualKind,
@@ -27,6 +26,7 @@ from bot.campaigns.usage import (
     parse_jobs_export,
     query_id,
 )
+from bot.spec import CampaignError, load_campaign, spec_hash
 
 OLD = {"project_id": "legacy-proj", "dataset_id": "music", "table_id": "plays_v1"}
 REPORT = "SELECT country, COUNT(*) FROM `legacy-proj.music.plays_v1` GROUP BY country"

@@ -15,10 +15,10 @@ from types import ModuleType
 
 import pytest
 
-from bot.campaign import load_campaign
 from bot.engine.model import Action
 from bot.engine.plan import FilePlan
 from bot.engine.planner import plan_repository
+from bot.spec import load_campaign
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 

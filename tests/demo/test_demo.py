@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from bot.campaign import load_campaign_file
 from bot.campaigns.residual import residual_of_plan
 from bot.commands import demo
 from bot.commands.demo import run_demo
@@ -21,6 +20,7 @@ from bot.demo.world import examples_dir
 from bot.engine.planner import plan_repository
 from bot.sandbox import Sandbox, serve
 from bot.sandbox.state import Issue, PullRequest, Repo
+from bot.spec import load_campaign_file
 
 BOT = "godwit[bot]"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.campaign import load_campaign
 from bot.campaigns.dashboard import END, START
 from bot.demo.outcome import CampaignPull, campaign_pulls, dashboard_text, duplicate_pulls
 from bot.demo.world import examples_dir
 from bot.sandbox import Sandbox
+from bot.spec import load_campaign
 
 CAMPAIGN = load_campaign((examples_dir() / "campaign.yml").read_text(encoding="utf-8"))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaign import campaign_from_markdown, load_campaign
 from bot.demo.world import (
     LEAD,
     OWNERS,
@@ -16,6 +15,7 @@ from bot.demo.world import (
 )
 from bot.rendering import templates_dir
 from bot.sandbox import Sandbox
+from bot.spec import campaign_from_markdown, load_campaign
 
 FORM = {
     "name": "Request",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaign import Campaign
 from bot.engine.prefilter import may_reference, needle_pattern
+from bot.spec import Campaign
 
 CAMPAIGN = Campaign.model_validate(
     {

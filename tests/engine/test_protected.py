@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from bot.agent.scope import check_change, scope_rules
-from bot.campaign import load_campaign_file
 from bot.engine.model import Action, ReferenceKind
 from bot.engine.planner import plan_repository
 from bot.engine.protected import protected_reason
 from bot.engine.report import build_report
+from bot.spec import load_campaign_file
 
 CAMPAIGN = load_campaign_file(Path(__file__).parents[2] / "examples" / "plays-v2" / "campaign.yml")
 SQL = "SELECT user_id, track_uri\nFROM `legacy-proj.music.plays_v1`\n"

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.campaign import Campaign
 from bot.engine.model import Action
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report
@@ -22,6 +21,7 @@ from bot.engine.snapshot import (
     classify,
     decode,
 )
+from bot.spec import Campaign
 from tests.support.campaigns import PLAYS_V2
 
 CAMPAIGN = Campaign.model_validate(PLAYS_V2)

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import pytest
 
-from bot.campaign import Campaign
 from bot.engine.dbt import DbtProjectRewrite
 from bot.engine.edits import JINJA_COMMENT, render
+from bot.spec import Campaign
 from tests.support.campaigns import plays_v2
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaign import Campaign
 from bot.campaigns.links import IssueRef
 from bot.campaigns.meta import MarkerKeys
 from bot.campaigns.pr import PullRequestTarget, pr_body
 from bot.engine.planner import plan_repository
+from bot.spec import Campaign
 from tests.support.campaigns import GUIDE
 
 MODEL = "select user_id, track_uri from {{ source('music', 'plays_v1') }}\n"

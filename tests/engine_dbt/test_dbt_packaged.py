@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaign import Campaign
 from bot.engine.dbt import rewrite_dbt_project
 from bot.engine.model import ReferenceKind
+from bot.spec import Campaign
 from tests.support.campaigns import GUIDE
 
 from .conftest import apply

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.campaign import TableName
 from bot.engine.dbt.sources import read_catalog
+from bot.spec import TableName
 
 OLD = TableName.parse("legacy-proj.music.plays_v1")
 

@@ -14,9 +14,9 @@ from textwrap import dedent
 
 import pytest
 
-from bot.campaign import Campaign
 from bot.engine.model import Action, Framework
 from bot.engine.planner import plan_repository
+from bot.spec import Campaign
 from tests.support.campaigns import GUIDE, plays_v2
 
 CAMPAIGN = plays_v2()

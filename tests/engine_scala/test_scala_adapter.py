@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.campaign import Campaign
 from bot.engine.edits import SCALA_COMMENT, render
 from bot.engine.jvm import rewrite_scala
 from bot.engine.model import ReferenceKind
 from bot.engine.sql import rewrite_sql
+from bot.spec import Campaign
 from tests.support.campaigns import plays_v2
 
 CAMPAIGN = plays_v2()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.campaign import Campaign, TableMapping
+from bot.spec import Campaign, TableMapping
 from tests.support.campaigns import PLAYS_V2, plays_v2
 
 CAMPAIGNS: dict[str, Campaign] = {

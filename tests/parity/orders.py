@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.campaign import Campaign, load_campaign
+from bot.spec import Campaign, load_campaign
 
 ORDERS_YAML = """\
 id: orders-v2

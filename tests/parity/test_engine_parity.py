@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.campaign import Campaign, CampaignError, VerifyOptions, load_campaign
 from bot.campaigns.meta import MarkerKeys
 from bot.checkout import read_checkout
 from bot.engine.model import Action, ReferenceKind
@@ -14,6 +13,7 @@ from bot.engine.planner import plan_repository
 from bot.engine.report import build_report
 from bot.parity.outcome import Verdict
 from bot.parity.prove import Prover
+from bot.spec import Campaign, CampaignError, VerifyOptions, load_campaign
 from tests.parity.orders import ORDERS_YAML, orders
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plays-v2"
@@ -175,7 +175,7 @@ def test_dbt_and_scala_statements_are_run_too() -> None:
 
 
 def test_the_campaign_hash_follows_the_verify_option() -> None:
-    from bot.campaign import spec_hash
+    from bot.spec import spec_hash
 
     on, off = orders(), load_campaign(ORDERS_YAML + "verify:\n  parity: false\n")
     assert spec_hash(on) != spec_hash(off)
@@ -315,7 +315,7 @@ def test_the_default_verify_options_leave_the_campaign_hash_as_it_was() -> None:
     import hashlib
     import json
 
-    from bot.campaign import spec_hash
+    from bot.spec import spec_hash
 
     campaign = orders()
     before = json.dumps(

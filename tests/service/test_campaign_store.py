@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.campaign import campaign_from_markdown, spec_hash
 from bot.campaigns.events import Planned, PrOpened, ReviewRequested
 from bot.service.deferred import after_commit
+from bot.spec import campaign_from_markdown, spec_hash
 from bot.store.campaigns import (
     facts_of,
     get_campaign,

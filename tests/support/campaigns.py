@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.campaign import Campaign
+from bot.spec import Campaign
 
 GUIDE = "https://wiki.example.com/migrations/plays-v2"
 

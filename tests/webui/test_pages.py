@@ -97,11 +97,11 @@ def test_every_problem_has_words_on_the_web_pages() -> None:
 
 
 def test_each_row_and_the_progress_show_parity(live: Live, client: httpx.Client) -> None:
-    from bot.campaign import load_campaign_file
     from bot.checkout import read_checkout
     from bot.demo.world import examples_dir
     from bot.engine.planner import plan_repository
     from bot.parity.outcome import Verdict
+    from bot.spec import load_campaign_file
 
     spec = load_campaign_file(examples_dir() / "campaign.yml")
     proven = {

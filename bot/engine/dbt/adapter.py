@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.dbt.carry import carry
 from bot.engine.dbt.jinja import source_calls
 from bot.engine.dbt.models import ModelRewrite, rewrite_model
@@ -40,6 +39,7 @@ from bot.engine.dbt.sources_yaml import (
 )
 from bot.engine.edits import YAML_COMMENT, guardrail_comment
 from bot.engine.model import FileRewrite, Reference, ReferenceKind, VerificationIssue
+from bot.spec import Campaign, TableMapping
 
 
 @dataclass

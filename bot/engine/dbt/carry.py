@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.campaign import TableMapping
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.mappings import parse_mapping
+from bot.spec import TableMapping
 
 _NAMES = frozenset({"name", "identifier"})  # the new entry has its own
 _TESTS = ("data_tests", "tests")

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.dbt.jinja import (
     WHOLE_SOURCE,
     ExpressionRole,
@@ -26,6 +25,7 @@ from bot.engine.dbt.jinja import source_calls as find_source_calls
 from bot.engine.dbt.sources import SourceCatalog, SourceTable
 from bot.engine.model import FileRewrite, GuardrailSite, Reference, ReferenceKind, VerificationIssue
 from bot.engine.sql import TableMatch, rewrite_sql
+from bot.spec import Campaign, TableMapping
 
 # The (source, table) names a rewritten call uses; None when the new table cannot be declared.
 SourceTarget = Callable[[TableMapping, SourceTable], tuple[str, str] | None]

@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.campaign import TableMapping, TableName
 from bot.engine.dbt.sources import SourceCatalog, SourceTable
+from bot.spec import TableMapping, TableName
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from functools import lru_cache
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from bot.campaign import TableName
 from bot.engine.dbt.values import resolve
 from bot.engine.dbt.yaml_reader import load_round_trip
+from bot.spec import TableName
 
 
 @dataclass(frozen=True)

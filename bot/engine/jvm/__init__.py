@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from bot.campaign import Campaign
 from bot.engine.java.lexer import lex_java
 from bot.engine.jvm.legacy import legacy_queries
 from bot.engine.jvm.resolve import TableResolver
@@ -25,6 +24,7 @@ from bot.engine.prefilter import may_reference, needle_pattern
 from bot.engine.scala.adapter import rewrite_lexed
 from bot.engine.scala.lexer import Lexed, lex
 from bot.engine.scala.tables import match_spec
+from bot.spec import Campaign
 
 _LEXERS: dict[str, Callable[[str], Lexed]] = {"scala": lex, "java": lex_java}
 _STRING_NODES = frozenset({"string", "string_literal", "interpolated_string_expression"})

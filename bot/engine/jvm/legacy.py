@@ -13,11 +13,11 @@ from collections.abc import Mapping
 
 from tree_sitter import Node
 
-from bot.campaign import Campaign
 from bot.engine.jvm.values import Source
 from bot.engine.model import FileRewrite, GuardrailSite, Reference, ReferenceKind
 from bot.engine.prefilter import needle_pattern
 from bot.engine.scala.tables import legacy_mentions
+from bot.spec import Campaign
 
 
 def legacy_queries(

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.edits import LineIndex
 from bot.engine.jvm.uses import FileUses, Finding, RowClasses, judge_read
 from bot.engine.jvm.values import (
@@ -39,6 +38,7 @@ from bot.engine.prefilter import needle_pattern
 from bot.engine.scala.fields import changed_columns
 from bot.engine.scala.literal_text import encode
 from bot.engine.scala.tables import SpecMatch, match_spec
+from bot.spec import Campaign, TableMapping
 
 _ARGUMENT_PREFIX = re.compile(r"--[A-Za-z][\w.-]*=")  # JobTest .args("--input=p:d.t")
 _REFERENCE_SETTERS = {"setProjectId": 0, "setDatasetId": 1, "setTableId": 2}

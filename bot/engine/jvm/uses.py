@@ -17,11 +17,11 @@ from functools import cached_property
 
 from tree_sitter import Node
 
-from bot.campaign import TableMapping
 from bot.engine.jvm.values import Source
 from bot.engine.scala.fields import changed_columns, fields_named, fields_selected
 from bot.engine.scala.literal_text import LiteralError, literal_text
 from bot.engine.scala.tables import looks_like_sql
+from bot.spec import TableMapping
 
 # Scio reads whose rows are typed by the type argument: sc.typedBigQueryTable[Row](...).
 TYPED_READS = frozenset(

@@ -12,7 +12,6 @@ log message that mentions the table, is not a reference.
 
 from __future__ import annotations
 
-from bot.campaign import Campaign
 from bot.engine.model import FileRewrite, GuardrailSite, ReferenceKind
 from bot.engine.prefilter import needle_pattern
 from bot.engine.scala.annotations import rewrite_typed, typed_annotations
@@ -29,6 +28,7 @@ from bot.engine.scala.tables import (
     names_whole,
     spliced_mentions,
 )
+from bot.spec import Campaign
 
 
 def rewrite_lexed(

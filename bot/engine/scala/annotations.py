@@ -13,13 +13,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.model import FileRewrite, GuardrailSite, ReferenceKind
 from bot.engine.scala.fields import changed_columns, fields_selected
 from bot.engine.scala.lexer import Lexed, StringLiteral
 from bot.engine.scala.literal_text import LiteralError, LiteralText, literal_text
 from bot.engine.scala.tables import legacy_mentions, match_spec
 from bot.engine.sql import rewrite_sql
+from bot.spec import Campaign, TableMapping
 
 _TYPED_ANNOTATION = re.compile(
     r"@\s*(?:[A-Za-z_][\w$]*\s*\.\s*)*BigQueryType\s*\.\s*(?:fromTable|fromQuery|fromStorage)\s*\("

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from bot.campaign import Campaign
 from bot.engine.edits import LineIndex
 from bot.engine.scala.lexer import Lexed
 from bot.engine.scala.literal_text import LiteralError, literal_text
 from bot.engine.scala.tables import looks_like_sql
 from bot.engine.sql.checks import unknown_new_column
+from bot.spec import Campaign
 
 
 def literal_problems(campaign: Campaign, after: str, lexed: Lexed) -> list[str]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from sqlglot.errors import SqlglotError
 from sqlglot.tokenizer_core import TokenType
 
-from bot.campaign import Campaign
 from bot.engine.model import (
     FileRewrite,
     GuardrailSite,
@@ -27,6 +26,7 @@ from bot.engine.scala.lexer import StringLiteral
 from bot.engine.scala.literal_text import LiteralText, encode
 from bot.engine.sql import rewrite_sql
 from bot.engine.sql.reading import dialect_named, tokenize
+from bot.spec import Campaign
 
 # Tokens after which a splice stands for a value (``= $date``, ``LIMIT $n``, ``IN ($ids)``).
 _BEFORE_VALUE = frozenset(

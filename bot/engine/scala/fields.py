@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.campaign import TableMapping
+from bot.spec import TableMapping
 
 
 def changed_columns(mapping: TableMapping) -> list[str]:

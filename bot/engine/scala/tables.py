@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.model import ReferenceKind
 from bot.engine.scala.literal_text import PLACEHOLDER_PATTERN
+from bot.spec import Campaign, TableMapping
 
 _SQL_START = re.compile(
     r"\s*(?:(?:--|#)[^\n]*\n\s*)*[(\s]*"

@@ -12,7 +12,6 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import SqlglotError
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.edits import LineIndex
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.scopes import Owner, Ownership, query_scopes, resolve_column, scope_of
@@ -21,6 +20,7 @@ from bot.engine.sql.tables import identifier_parts, names_new, table_name
 from bot.engine.sql.verify import output_names, projection_name, verify_statement
 from bot.parity.outcome import Verdict
 from bot.parity.provers import prover_for
+from bot.spec import Campaign, TableMapping
 
 GUARDRAIL_LINE = re.compile(r"^\s*(?:--|//|\{#)\s*godwit:")
 

@@ -17,7 +17,6 @@ from sqlglot.errors import SqlglotError
 from sqlglot.optimizer.scope import Scope
 from sqlglot.tokenizer_core import Token
 
-from bot.campaign import Campaign, TableMapping
 from bot.engine.edits import OverlappingEditsError, apply_edits
 from bot.engine.model import (
     HUMAN_KINDS,
@@ -64,6 +63,7 @@ from bot.engine.sql.verify import output_names, projection_name, verify_parsed
 from bot.parity.outcome import Verdict
 from bot.parity.parsed import Parsed
 from bot.parity.provers import prover_for
+from bot.spec import Campaign, TableMapping
 
 if TYPE_CHECKING:
     from bot.parity.prove import Prover

@@ -19,8 +19,8 @@ from sqlglot import exp
 from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.scope import Scope, ScopeType, build_scope
 
-from bot.campaign import TableMapping
 from bot.engine.sql.guard import Guarded
+from bot.spec import TableMapping
 
 Source = exp.Table | Scope
 StarNode = exp.Star | exp.Column

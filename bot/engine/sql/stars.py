@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from sqlglot import exp
 from sqlglot.tokenizer_core import Token, TokenType
 
-from bot.campaign import TableMapping
 from bot.engine.model import TextEdit
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.mappings import parse_mapping
 from bot.engine.sql.scopes import StarNode, star_except, star_of
 from bot.engine.sql.tables import identifier_parts, locate
+from bot.spec import TableMapping
 
 
 def expand_star(

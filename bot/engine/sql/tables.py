@@ -15,9 +15,9 @@ from typing import cast
 from sqlglot import exp
 from sqlglot.tokenizer_core import Token, TokenType
 
-from bot.campaign import TableMapping, TableName
 from bot.engine.model import ReferenceKind
 from bot.engine.sql.guard import Guarded
+from bot.spec import TableMapping, TableName
 
 
 @dataclass(frozen=True)

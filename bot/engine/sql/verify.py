@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from bot.campaign import TableMapping
 from bot.engine.sql.guard import Guarded
 from bot.engine.sql.mappings import parse_mapping
 from bot.engine.sql.reading import dialect_named, parse, tokenize
@@ -32,6 +31,7 @@ from bot.engine.sql.tables import (
     names_new,
     table_name,
 )
+from bot.spec import TableMapping
 
 
 def output_names(tree: exp.Expr) -> list[exp.Expr] | None:
