@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -58,6 +59,13 @@ _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?")
 MIN_MARKER_KEY_CHARS = 32
 MAX_CAMPAIGN_AUTHORS = 1000
 """Longer lists are a team's job: grant that team write access to the campaigns' repository."""
+_URL_CHECKS: dict[str, Callable[[str], str | None]] = {
+    "github_url": http_url_problem,
+    "anthropic_base_url": http_url_problem,
+    "database_url": database_url_problem,
+    "queue_url": queue_url_problem,
+}
+"""Each URL setting's check, which names what is wrong without echoing the value."""
 
 
 class SettingsError(RuntimeError):
@@ -183,26 +191,11 @@ class Settings(BaseSettings):
             raise ValueError("a placeholder")
         return value
 
-    @field_validator("github_url", "anthropic_base_url")
+    @field_validator("github_url", "anthropic_base_url", "database_url", "queue_url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        problem = None if value is None else http_url_problem(value)
-        if problem is not None:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str) -> str:
-        problem = database_url_problem(value)
-        if problem is not None:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("queue_url")
-    @classmethod
-    def _queue_url(cls, value: str) -> str:
-        problem = queue_url_problem(value)
+    def _url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        check = _URL_CHECKS[info.field_name or ""]
+        problem = None if value is None else check(value)
         if problem is not None:
             raise ValueError(problem)
         return value

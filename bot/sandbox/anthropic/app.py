@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -102,31 +103,33 @@ def create_app(model: ScriptedModel) -> FastAPI:
 
     @api.post("/v1/messages/count_tokens")
     async def count_tokens(request: Request) -> JSONResponse:
-        raw = await request.body()
-        headers = {name.lower(): value for name, value in request.headers.items()}
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            body = None
-        status, answer, extra = _count(model, headers, body)
-        parsed = body if isinstance(body, dict) else {}
-        model.token_counts.append(RecordedRequest(headers, parsed, raw, status, answer))
-        return JSONResponse(answer, status_code=status, headers={"request-id": _id("req"), **extra})
+        return await _answer(request, model.token_counts, lambda h, b, _: _count(model, h, b))
 
     @api.post("/v1/messages")
     async def messages(request: Request) -> JSONResponse:
-        raw = await request.body()
-        headers = {name.lower(): value for name, value in request.headers.items()}
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            body = None
-        status, answer, extra = _respond(model, cache, headers, body, raw)
-        parsed = body if isinstance(body, dict) else {}
-        model.requests.append(RecordedRequest(headers, parsed, raw, status, answer))
-        return JSONResponse(answer, status_code=status, headers={"request-id": _id("req"), **extra})
+        return await _answer(
+            request, model.requests, lambda h, b, raw: _respond(model, cache, h, b, raw)
+        )
 
     return api
+
+
+async def _answer(
+    request: Request,
+    log: list[RecordedRequest],
+    respond: Callable[[dict[str, str], object, bytes], Answered],
+) -> JSONResponse:
+    """Read the request as the real API would (any body at all), answer it and record both."""
+    raw = await request.body()
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    status, answer, extra = respond(headers, body, raw)
+    parsed = body if isinstance(body, dict) else {}
+    log.append(RecordedRequest(headers, parsed, raw, status, answer))
+    return JSONResponse(answer, status_code=status, headers={"request-id": _id("req"), **extra})
 
 
 def _refused(model: ScriptedModel, headers: dict[str, str]) -> Answered | None:
