@@ -21,7 +21,14 @@ from bot.campaigns.links import MAX_BODY
 from bot.campaigns.nudges import idle
 from bot.campaigns.parity_totals import ParityTotals, campaign_totals
 from bot.campaigns.residual import Readiness
-from bot.campaigns.states import OPEN, SETTLED, RepoState, Target
+from bot.campaigns.states import (
+    FAILING_CONCLUSIONS,
+    OPEN,
+    PENDING_CONCLUSIONS,
+    SETTLED,
+    RepoState,
+    Target,
+)
 from bot.rendering import render
 from bot.spec import Campaign
 
@@ -79,6 +86,8 @@ class TargetView:
     """Parity counts of the repository's last plan; None: not recorded (shown "not checked")."""
     skipped: int = 0
     """Files naming an old table that Godwit could not read as text (not waived)."""
+    checks: ChecksSummary | None = None
+    """The checks on the PR's head commit; None without a PR."""
 
     @property
     def residual_left(self) -> int:
@@ -88,6 +97,43 @@ class TargetView:
         expected; once it is settled, that is what "merged" must not hide.
         """
         return self.residual if self.state in SETTLED or self.state is RepoState.FAILED else 0
+
+
+class ChecksVerdict(StrEnum):
+    """What the checks on a PR's head commit say, as the dashboard's Checks column shows it."""
+
+    FAILING = "failing"
+    PASSING = "passing"
+    PENDING = "pending"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class ChecksSummary:
+    verdict: ChecksVerdict
+    failing: tuple[str, ...] = ()
+    """The apps whose check failed, for the row (a person looks there first)."""
+
+
+def checks_of(target: Target) -> ChecksSummary | None:
+    """The head commit's checks: failing names the apps; none reported is said, never "passing"."""
+    head = target.head_sha
+    if target.pr_number is None or head is None:
+        return None
+    results = [c for c in target.checks if c.head_sha == head]
+    if not results:
+        return ChecksSummary(ChecksVerdict.NONE)
+    failing = tuple(sorted({c.app for c in results if c.conclusion in FAILING_CONCLUSIONS}))
+    if failing:
+        return ChecksSummary(ChecksVerdict.FAILING, failing)
+    if any(c.conclusion in PENDING_CONCLUSIONS for c in results):
+        return ChecksSummary(ChecksVerdict.PENDING)
+    return ChecksSummary(ChecksVerdict.PASSING)
+
+
+def latest_activity(views: Sequence[TargetView]) -> datetime | None:
+    """The newest activity any row shows: how fresh the dashboard's facts are."""
+    return max((v.last_activity for v in views if v.last_activity is not None), default=None)
 
 
 def view_of(
@@ -112,6 +158,7 @@ def view_of(
         residual=residual,
         parity=parity,
         skipped=skipped,
+        checks=checks_of(target),
     )
 
 
@@ -276,6 +323,7 @@ def render_dashboard(
         parity=campaign_totals(view.parity for view in views),
         parity_enabled=campaign.verify.parity,
         page_url=page_url,
+        latest=latest_activity(views),
     )
     for shown in (rows, [row for row in rows if row.state not in SETTLED]):
         text = dashboard(rows=shown, hidden=len(rows) - len(shown))

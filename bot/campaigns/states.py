@@ -73,6 +73,8 @@ class PrStatus(StrEnum):
 # Check suite conclusions that block a merge; others (success, neutral, skipped,
 # cancelled, stale) do not count as failing.
 FAILING_CONCLUSIONS = frozenset({"failure", "timed_out", "action_required", "startup_failure"})
+PENDING_CONCLUSIONS = frozenset({"", "pending", "queued", "in_progress", "waiting", "requested"})
+"""A check run not finished yet (GitHub reports no conclusion until it completes)."""
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,18 @@ from bot.campaigns.dashboard import (
     END,
     START,
     AgentUsage,
+    ChecksSummary,
+    ChecksVerdict,
     Problem,
     TargetView,
+    checks_of,
     needs_attention,
     progress_bar,
     render_dashboard,
     replace_dashboard,
     view_of,
 )
-from bot.campaigns.events import Planned, PrOpened, ReviewRequested
+from bot.campaigns.events import CheckSuiteCompleted, Planned, PrOpened, ReviewRequested
 from bot.campaigns.lifecycle import CampaignState
 from bot.campaigns.states import RepoState, Target, apply_all
 from bot.spec import Campaign, campaign_from_markdown
@@ -95,7 +98,16 @@ def views() -> list[TargetView]:
         TargetView("acme/merged", S.MERGED, None, 1, pr(1), ("jane",), fresh),
         TargetView("acme/quiet", S.NO_CHANGES),
         TargetView("acme/guarded", S.PR_OPEN, None, 3, pr(3), ("acme/data",), fresh, guardrails=2),
-        TargetView("acme/red", S.CHECKS_FAILING, None, 4, pr(4), ("omar",), fresh),
+        TargetView(
+            "acme/red",
+            S.CHECKS_FAILING,
+            None,
+            4,
+            pr(4),
+            ("omar",),
+            fresh,
+            checks=ChecksSummary(ChecksVerdict.FAILING, ("CircleCI", "GitHub Actions")),
+        ),
         TargetView("acme/asked", S.CHANGES_REQUESTED, None, 5, pr(5), ("jane",), fresh),
         TargetView("acme/alone", S.APPROVED, None, 6, pr(6), (), fresh),
         TargetView("acme/sleepy", S.PR_OPEN, None, 7, pr(7), ("jane",), old),
@@ -139,7 +151,8 @@ def test_dashboard_content(campaign: Campaign) -> None:
     lines = text.splitlines()
     assert lines[0] == START
     assert lines[-1] == END
-    assert "**Move consumers of plays_v1 to plays_v2** is **running**." in lines
+    title = "**Move consumers of plays_v1 to plays_v2** is **running**."
+    assert f"{title} Latest activity: 2026-11-25 12:00 UTC." in lines
     # Progress counts migrations: "nothing to change" and excluded repositories are not progress.
     expected = "12%: 1 of 8 repositories to migrate merged (1 with nothing to change, 1 excluded)"
     assert f"`{'█' * 2}{'░' * 18}` {expected}" in lines
@@ -161,10 +174,16 @@ def test_dashboard_content(campaign: Campaign) -> None:
     assert "- [acme/red#4](https://github.com/acme/r4/pull/4): checks failing" in lines
     assert "- acme/broken: failed: tree too large | truncated" in lines
     assert (
-        "| acme/guarded | [#3](https://github.com/acme/r3/pull/3) | PR open | acme/data "
+        "| acme/guarded | [#3](https://github.com/acme/r3/pull/3) | PR open | - | 2 | acme/data "
         "| 2026-11-25 (1 d ago) | not checked |"
     ) in lines
-    broken = "| acme/broken | - | failed: tree too large \\| truncated | - | - | not checked |"
+    assert (
+        "| acme/red | [#4](https://github.com/acme/r4/pull/4) | checks failing "
+        "| failing: CircleCI, GitHub Actions | 0 | omar | 2026-11-25 (1 d ago) | not checked |"
+    ) in lines
+    broken = (
+        "| acme/broken | - | failed: tree too large \\| truncated | - | - | - | - | not checked |"
+    )
     assert broken in lines
     assert (
         "**Parity** (rewritten statements run old against new on synthetic data): "
@@ -185,7 +204,8 @@ def test_dashboard_usage_totals(campaign: Campaign) -> None:
     ]
     text = render_dashboard(campaign, CampaignState.RUNNING, rows, now=NOW, stale_days=7)
     assert "| 2,200 | 500 | 5,000 | 800 | $0.42 |" in text.splitlines()
-    assert "| acme/radio | [#9](https://github.com/acme/r9/pull/9) | PR open | jane |" in text
+    radio = "| acme/radio | [#9](https://github.com/acme/r9/pull/9) | PR open | none reported | 0 | jane |"
+    assert radio in text
 
 
 @pytest.mark.parametrize(
@@ -193,7 +213,7 @@ def test_dashboard_usage_totals(campaign: Campaign) -> None:
     [
         (100_000, 10, "<summary>Repositories (10)</summary>"),
         (
-            2_000,  # the whole dashboard is about 2,200 characters, without settled rows 2,000
+            2_200,  # the whole dashboard is about 2,400 characters, without settled rows 2,100
             7,
             "<summary>Repositories (7 in progress; 3 settled ones left out for space)</summary>",
         ),
@@ -230,3 +250,39 @@ def test_skipped_files_naming_an_old_table_need_attention_in_any_state(
 def test_a_repository_without_skipped_files_needs_no_attention_for_them() -> None:
     view = TargetView("acme/quiet", S.NO_CHANGES)
     assert needs_attention([view], now=NOW, stale_days=7) == []
+
+
+HEAD = "a" * 40
+
+
+def _with_checks(*results: tuple[str, str, str]) -> Target:
+    events: list[object] = [
+        Planned(NOW, has_changes=True),
+        PrOpened(NOW, 9, "https://github.com/acme/r9/pull/9", HEAD),
+    ]
+    events += [CheckSuiteCompleted(NOW, app, sha, conclusion) for app, sha, conclusion in results]
+    return apply_all(Target("acme/r9"), events)
+
+
+@pytest.mark.parametrize(
+    ("results", "expected"),
+    [
+        ((), ChecksSummary(ChecksVerdict.NONE)),
+        ((("GitHub Actions", HEAD, "success"),), ChecksSummary(ChecksVerdict.PASSING)),
+        (
+            (("GitHub Actions", HEAD, "success"), ("CircleCI", HEAD, "failure")),
+            ChecksSummary(ChecksVerdict.FAILING, ("CircleCI",)),
+        ),
+        ((("GitHub Actions", "b" * 40, "failure"),), ChecksSummary(ChecksVerdict.NONE)),
+        ((("GitHub Actions", HEAD, "pending"),), ChecksSummary(ChecksVerdict.PENDING)),
+    ],
+    ids=["none reported", "passing", "one app failing", "another commit's failure", "pending"],
+)
+def test_checks_column_reads_the_head_commit(
+    results: tuple[tuple[str, str, str], ...], expected: ChecksSummary
+) -> None:
+    assert checks_of(_with_checks(*results)) == expected
+
+
+def test_no_pull_request_no_checks() -> None:
+    assert checks_of(apply_all(Target("acme/r9"), [Planned(NOW, has_changes=True)])) is None
