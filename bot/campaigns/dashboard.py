@@ -90,6 +90,13 @@ class TargetView:
     """The checks on the PR's head commit; None without a PR."""
 
     @property
+    def open_guardrails(self) -> int | None:
+        """Guardrails for the PR's reviewers; None once settled: residual says what is left."""
+        if self.pr_number is None or self.state in SETTLED:
+            return None
+        return self.guardrails
+
+    @property
     def residual_left(self) -> int:
         """Residual worth a word in the row: a settled repository that still reads.
 

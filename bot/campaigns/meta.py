@@ -77,6 +77,14 @@ class PrMeta(BaseModel):
     branch: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,254}$")]
     pr: Annotated[int, Field(ge=1, le=9_999_999_999)] | None = None
     """The PR's number, signed whenever Godwit writes the body after GitHub assigned it."""
+    parity: (
+        Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}/[0-9]{1,6}/[0-9]{1,6}$")] | None
+    ) = None
+    """Parity of the PR's rewrite as proven/differs/not checkable (None: parity off).
+
+    A merged PR's rewrite is gone from the default branch, so this is where a
+    rebuilt database finds what parity proved about it.
+    """
 
 
 def _signature(payload: dict[str, Scalar], key: bytes) -> str:

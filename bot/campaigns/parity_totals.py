@@ -71,3 +71,13 @@ def campaign_totals(per_repo: Iterable[ParityTotals | None]) -> tuple[ParityTota
     if not known:
         return None
     return sum(known, ParityTotals()), len(known)
+
+
+def totals_of_marker(text: str | None) -> ParityTotals | None:
+    """``proven/differs/not checkable`` as a PR's signed marker keeps it; None when absent."""
+    if text is None:
+        return None
+    counts = [int(part) for part in text.split("/")]
+    if len(counts) != len(Verdict) or not all(0 <= c <= MAX_COUNT for c in counts):
+        return None
+    return ParityTotals(*counts)

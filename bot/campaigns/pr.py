@@ -153,6 +153,9 @@ def pr_body(
         repo=target.repo,
         branch=branch,
         pr=target.number,
+        parity="/".join(str(plan.parity_count(v)) for v in Verdict)
+        if campaign.verify.parity
+        else None,
     )
     body = partial(
         render,

@@ -29,6 +29,7 @@ from bot.campaigns.commands import Command, Context, parse_command
 from bot.campaigns.events import Event, Excluded, Included, PrOpened, Pushed, ReviewRequested
 from bot.campaigns.lifecycle import CampaignState, TransitionError, campaign_transition
 from bot.campaigns.meta import FoundPull, PrMeta, decode_meta, refusal
+from bot.campaigns.parity_totals import totals_of_marker
 from bot.campaigns.permissions import Decision
 from bot.campaigns.pr import LABEL, branch_name
 from bot.campaigns.scope import apply_scope_command, in_scope
@@ -262,6 +263,9 @@ class _Installation:
             campaign.overrides = {**(campaign.overrides or {}), repo.lower(): False}
         record_events(target, history)
         refresh_target(self.gh, target, observed=self.services.now())
+        proven = totals_of_marker(meta.parity)
+        if proven is not None:  # what parity proved of the PR's rewrite, gone once merged
+            target.parity = proven.stored()
         self.report.pull_requests.append(f"{repo}#{pr.number}")
 
     def _history(self, repo: str, pr: PullRequest) -> list[Event]:

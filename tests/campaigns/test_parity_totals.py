@@ -7,6 +7,7 @@ import pytest
 from bot.campaigns.parity_totals import (
     ParityTotals,
     campaign_totals,
+    totals_of_marker,
     totals_of_stored,
     totals_of_verdicts,
 )
@@ -38,3 +39,17 @@ def test_counts_survive_the_store_and_add_up() -> None:
 )
 def test_what_is_not_a_plans_counts_reads_as_not_recorded(stored: object) -> None:
     assert totals_of_stored(stored) is None
+
+
+@pytest.mark.parametrize(
+    ("marker", "expected"),
+    [
+        ("8/0/1", ParityTotals(8, 0, 1)),
+        ("0/0/0", ParityTotals(0, 0, 0)),
+        (None, None),
+    ],
+)
+def test_a_pr_marker_hands_its_parity_to_a_rebuilt_database(
+    marker: str | None, expected: ParityTotals | None
+) -> None:
+    assert totals_of_marker(marker) == expected

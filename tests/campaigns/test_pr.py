@@ -113,6 +113,7 @@ def test_pr_body(campaign: Campaign, plan: RepoPlan) -> None:
         repo="acme/radio",
         branch="godwit/plays-v2",
         pr=None,
+        parity="0/0/2",  # proven/differs/not checkable, for a rebuilt database once merged
     )
     numbered = pr_body(campaign, plan, replace(TARGET, number=41), keys=KEYS)
     meta = decode_meta(numbered, keys=KEYS)

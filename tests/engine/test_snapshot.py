@@ -26,7 +26,8 @@ from tests.support.campaigns import PLAYS_V2
 
 CAMPAIGN = Campaign.model_validate(PLAYS_V2)
 READS_OLD = "SELECT user_id, ms_played FROM `legacy-proj.music.plays_v1`\n"
-NEAR_MISS = "SELECT user_id FROM `legacy-proj.music.plays_v10`\n"  # still names plays_v1
+NEAR_MISS = "SELECT user_id FROM `archive-proj.music_eu.plays_v1`\n"  # the old table's name
+LONGER = "SELECT user_id FROM `legacy-proj.music.plays_v10`\n"  # another name
 ELSEWHERE = "SELECT user_id FROM `other-proj.music.plays_v2`\n"
 TOO_LARGE = ("-- " + "x" * 77 + "\n") * (MAX_FILE_BYTES // 80 + 300)
 
@@ -112,9 +113,10 @@ def test_a_symlink_is_skipped_and_its_target_text_is_what_is_scanned() -> None:
 
 
 def test_the_prefilter_errs_towards_reporting_near_misses() -> None:
-    """Raw bytes get the same textual test as text: a longer name still counts."""
+    """Raw bytes get the same textual test as text: the old name in another dataset counts."""
     builder = SnapshotBuilder()
     builder.add("jobs/q.sql", NEAR_MISS.encode() + b"\0")
+    builder.add("jobs/longer.sql", LONGER.encode() + b"\0")
     assert [s.path for s in plan_repository(CAMPAIGN, builder.build()).skipped] == ["jobs/q.sql"]
 
 
