@@ -155,17 +155,19 @@ def verified_statements(
 ) -> list[str]:
     """The rewritten statements the engine re-parses to verify them, on one untimed plan."""
     recorded: list[str] = []
-    original = rewrite_module.verify_statement
+    original = rewrite_module.verify_parsed
 
-    def recording(text: str, dialect: str, *rest: Any) -> str | None:
+    def recording(text: str, dialect: str, *rest: Any) -> tuple[str | None, Any]:
         recorded.append(text)
         return original(text, dialect, *rest)
 
-    rewrite_module.verify_statement = recording
+    rewrite_module.verify_parsed = recording
     try:
         plan_snapshots(campaign, snapshots)
     finally:
-        rewrite_module.verify_statement = original
+        rewrite_module.verify_parsed = original
+    if not recorded:
+        raise SystemExit("no verified statement was recorded: the engine's verify hook moved")
     return recorded
 
 
