@@ -18,12 +18,24 @@ def spec_hash(campaign: Campaign) -> str:
     hashed before they existed keep their hash (turning parity off can change a
     rewrite: a statement whose rewrite differs is then rewritten instead of guarded).
     The usage evidence is left out too: it says who reads a table, not how to rewrite it.
+    Column modes count when one is REQUIRED (REPEATED already shows in the type as
+    ``ARRAY<...>``): a typed row reads a REQUIRED field bare and a NULLABLE one as
+    an ``Option``, so the code that migrates it differs.
     """
     excluded = {"agent", "usage"}
     if campaign.verify == VerifyOptions():
         excluded.add("verify")
+    dumped = campaign.model_dump(mode="json", exclude=excluded)
+    required = [
+        [index, column]
+        for index, table in enumerate(campaign.tables)
+        for column in sorted(table.new_columns or {})
+        if table.mode(column) == "REQUIRED"
+    ]
+    if required:
+        dumped["required_columns"] = required
     canonical = json.dumps(
-        campaign.model_dump(mode="json", exclude=excluded),
+        dumped,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

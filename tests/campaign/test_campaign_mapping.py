@@ -96,3 +96,16 @@ def test_hash_changes_with_anything_meaningful(valid_yaml: str, old: str, new: s
     changed = load_campaign(valid_yaml.replace(old, new))
 
     assert spec_hash(changed) != spec_hash(load_campaign(valid_yaml))
+
+
+def test_hash_changes_when_a_column_becomes_required_and_not_when_nullable_is_spelled_out(
+    valid_yaml: str,
+) -> None:
+    plain = "      duration_ms: INT64\n"
+    assert plain in valid_yaml
+    required = valid_yaml.replace(plain, "      duration_ms: {type: INT64, mode: REQUIRED}\n")
+    nullable = valid_yaml.replace(plain, "      duration_ms: {type: INT64, mode: NULLABLE}\n")
+    base = spec_hash(load_campaign(valid_yaml))
+
+    assert spec_hash(load_campaign(required)) != base
+    assert spec_hash(load_campaign(nullable)) == base
