@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.engine.edits import LineIndex, PlacedGuardrail
 from bot.engine.model import Action, Framework, Reference, StatementParity, VerificationIssue
-from bot.engine.snapshot import SkippedFile
+from bot.engine.snapshot import SkippedFile, encode_changes
 from bot.parity.outcome import Outcome, Verdict
 
 
@@ -96,10 +96,7 @@ class RepoPlan:
         A file read as cp1252 or Latin-1 goes back in that encoding (the planner
         checked that its new text encodes), never re-encoded as UTF-8.
         """
-        return {
-            path: text if path not in self.encodings else text.encode(self.encodings[path])
-            for path, text in self.changes.items()
-        }
+        return encode_changes(self.changes, self.encodings)
 
     @property
     def candidates(self) -> int:

@@ -105,6 +105,37 @@ def decode(raw: bytes) -> DecodedFile | None:
     return None
 
 
+class UnwritableChangeError(ValueError):
+    """A new text holds a character its file's own encoding cannot."""
+
+    def __init__(self, path: str, encoding: str) -> None:
+        super().__init__(f"{path} cannot hold the change in its encoding ({encoding})")
+        self.path = path
+        self.encoding = encoding
+
+
+def encode_changes(
+    changes: Mapping[str, str], encodings: Mapping[str, str]
+) -> dict[str, str | bytes]:
+    """The changes as a commit writes them: UTF-8 files as text, the others in their encoding.
+
+    A file read as cp1252 or Latin-1 is never re-encoded as UTF-8, which would
+    change every non-ASCII byte outside the edit; a text its encoding cannot hold
+    raises ``UnwritableChangeError`` rather than being written some other way.
+    """
+    written: dict[str, str | bytes] = {}
+    for path, text in changes.items():
+        encoding = encodings.get(path, UTF8)
+        if encoding == UTF8:
+            written[path] = text
+            continue
+        try:
+            written[path] = text.encode(encoding)
+        except UnicodeEncodeError:
+            raise UnwritableChangeError(path, encoding) from None
+    return written
+
+
 def classify(
     path: str, raw: bytes, *, size: int | None = None, limit: int = MAX_FILE_BYTES
 ) -> DecodedFile | SkippedFile:

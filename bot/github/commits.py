@@ -71,7 +71,7 @@ def reproduces(
     head_sha: str,
     *,
     parent_sha: str,
-    changes: Mapping[str, str | None],
+    changes: Mapping[str, str | bytes | None],
     executables: Collection[str] = (),
 ) -> bool:
     """Whether committing ``changes`` on ``parent_sha`` would give ``head_sha``'s content again.
@@ -83,10 +83,33 @@ def reproduces(
     if [parent.sha for parent in head.parents] != [parent_sha]:
         return False
     base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
-    tree = gh.rest.git.create_tree(
-        owner, repo, base_tree=base_tree, tree=tree_entries(changes, executables)
-    ).parsed_data
-    return tree.sha == head.tree.sha
+    return build_tree(gh, owner, repo, base_tree, changes, executables) == head.tree.sha
+
+
+def build_tree(
+    gh: AnyGitHub,
+    owner: str,
+    repo: str,
+    base_tree: str,
+    changes: Mapping[str, str | bytes | None],
+    executables: Collection[str] = (),
+) -> str:
+    """The id of ``base_tree`` with ``changes`` applied (a git object; no branch moves).
+
+    Bytes (a file not in UTF-8, in its own encoding) are uploaded as a blob first,
+    so they reach git exactly as given; inline tree content can only be UTF-8.
+    """
+    texts = {path: c for path, c in changes.items() if not isinstance(c, bytes)}
+    blobs = {
+        path: gh.rest.git.create_blob(
+            owner, repo, content=base64.b64encode(c).decode("ascii"), encoding="base64"
+        ).parsed_data.sha
+        for path, c in changes.items()
+        if isinstance(c, bytes)
+    }
+    return gh.rest.git.create_tree(
+        owner, repo, base_tree=base_tree, tree=tree_entries(texts, executables, blobs)
+    ).parsed_data.sha
 
 
 def commit_changes(
@@ -109,8 +132,7 @@ def commit_changes(
     itself is a fast-forward that GitHub checks too; building on a newer base (a
     rebase) forces the ref, right after checking that nobody else moved it.
     ``base_tree`` (the parent's tree) saves looking the parent up; ``executables``
-    are the changed paths to keep executable. Bytes (a file not in UTF-8, in its
-    own encoding) are uploaded as a blob, so they reach git exactly as given.
+    are the changed paths to keep executable; bytes are written as ``build_tree`` says.
     """
     if not changes:
         raise ValueError("a commit needs at least one changed file")
@@ -120,19 +142,9 @@ def commit_changes(
             raise BranchMovedError(branch, expected_head, actual)
     if base_tree is None:
         base_tree = gh.rest.git.get_commit(owner, repo, parent_sha).parsed_data.tree.sha
-    texts = {path: c for path, c in changes.items() if not isinstance(c, bytes)}
-    blobs = {
-        path: gh.rest.git.create_blob(
-            owner, repo, content=base64.b64encode(c).decode("ascii"), encoding="base64"
-        ).parsed_data.sha
-        for path, c in changes.items()
-        if isinstance(c, bytes)
-    }
-    tree = gh.rest.git.create_tree(
-        owner, repo, base_tree=base_tree, tree=tree_entries(texts, executables, blobs)
-    ).parsed_data
+    tree = build_tree(gh, owner, repo, base_tree, changes, executables)
     commit = gh.rest.git.create_commit(
-        owner, repo, message=message, tree=tree.sha, parents=[parent_sha]
+        owner, repo, message=message, tree=tree, parents=[parent_sha]
     ).parsed_data
     try:
         if expected_head is None:

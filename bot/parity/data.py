@@ -4,7 +4,8 @@ Pools are deliberately small, so joins find partners, GROUP BY keys repeat and
 filters on literals of the statement both match and miss: every literal the
 statement compares with joins its type's pool, with its neighbours (``>= 30000``
 brings 29999, 30000 and 30001). Dataset 0 walks every pool in turn, so every
-edge value appears; the others draw at random from fixed seeds. Every dataset
+edge value appears; the others draw at random from fixed seeds. Every third row
+with a timestamp has a sibling at another time of the same day, and every dataset
 ends with a copy of its first row: duplicate keys and duplicate rows.
 """
 
@@ -175,9 +176,45 @@ def dataset(
         rng = random.Random(seed)
         for _ in range(rows):
             out.append(tuple(rng.choice(p) for p in pools))
+    out += same_day_siblings(out, types)
     if out:
         out.append(out[0])
     return out
+
+
+def same_day_siblings(
+    rows: Sequence[tuple[Value, ...]], types: Sequence[exp.DataType]
+) -> list[tuple[Value, ...]]:
+    """For every third row with a timestamp, a copy with each timestamp at another time that day.
+
+    A rewrite that groups by a timestamp where the original grouped by its date, or
+    drops a ``DATE()``, gives other results only over two rows of one day at different
+    times, which random draws from the pools rarely bring together.
+    """
+    stamps = [c for c, t in enumerate(types) if t.this in _TIMESTAMP]
+    siblings: list[tuple[Value, ...]] = []
+    if not stamps:
+        return siblings
+    for row in rows[::3]:
+        if all(row[c] is None for c in stamps):
+            continue
+        moved = list(row)
+        for c in stamps:
+            value = row[c]
+            if isinstance(value, datetime.datetime):
+                moved[c] = _later_that_day(value)
+        siblings.append(tuple(moved))
+    return siblings
+
+
+def _later_that_day(stamp: datetime.datetime) -> datetime.datetime:
+    """Midnight to noon, noon to the day's last microsecond, anything else back to midnight."""
+    start = datetime.datetime.combine(stamp.date(), datetime.time(), stamp.tzinfo)
+    if stamp == start:
+        return start + datetime.timedelta(hours=12)
+    if stamp == start + datetime.timedelta(hours=12):
+        return start + datetime.timedelta(days=1, microseconds=-1)
+    return start
 
 
 def literal_sql(value: Value, data_type: exp.DataType) -> str:

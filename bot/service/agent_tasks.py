@@ -14,7 +14,7 @@ webhook never runs it twice, and with what it spent.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +51,7 @@ from bot.engine.edits import JINJA_COMMENT, SCALA_COMMENT, SQL_COMMENT
 from bot.engine.model import Framework
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
+from bot.engine.snapshot import UnwritableChangeError, encode_changes
 from bot.github.commits import BranchMovedError, commit_changes
 from bot.github.content import RepoSnapshot
 from bot.rendering import render
@@ -149,7 +150,7 @@ def after_pr_opened(
     session.commit()  # no transaction stays open while the model works
     task = MigrateTask(spec, guarded, repository=snapshot.files)
     outcome = migrate_files(task, services.agent)
-    sha, _ = run.commit_or_explain(outcome, head, "guarded code", snapshot.executables)
+    sha, _ = run.commit_or_explain(outcome, head, "guarded code", snapshot)
     if sha is not None:
         target.guardrails = sum(
             remaining_guardrails(outcome.changes.get(path, text)) for path, text in guarded.items()
@@ -276,7 +277,7 @@ class AgentRun:
         self.session.commit()  # no transaction stays open while the model works
         task = ReviewTask(self.spec, comment, snapshot.files)
         outcome = revise_from_review(task, self.services.agent)
-        sha, reply = self.commit_or_explain(outcome, head, "review comment", snapshot.executables)
+        sha, reply = self.commit_or_explain(outcome, head, "review comment", snapshot)
         self._answer(request, reply)
         self.finish("review", request.key, head, started, outcome, sha, url=request.url)
 
@@ -304,9 +305,7 @@ class AgentRun:
         self.session.commit()  # no transaction stays open while the model works
         task = CheckTask(self.spec, failures, snapshot.files)
         outcome = fix_failing_checks(task, self.services.agent)
-        sha, reply = self.commit_or_explain(
-            outcome, head, "failing check", snapshot.executables, failures
-        )
+        sha, reply = self.commit_or_explain(outcome, head, "failing check", snapshot, failures)
         if sha is None:
             self._say_checks(reply)
         self.finish("checks", trigger, head, started, outcome, sha, url=pr.html_url)
@@ -343,20 +342,44 @@ class AgentRun:
         outcome: AgentOutcome,
         head: str,
         request: str,
-        executables: Collection[str],
+        snapshot: RepoSnapshot,
         checks: tuple[CheckFailure, ...] = (),
     ) -> tuple[str | None, str]:
-        """The commit of the outcome's changes and the reply; a moved branch gets no commit."""
+        """The commit of the outcome's changes and the reply; a moved branch gets no commit.
+
+        ``snapshot``: the files the agent worked on, whose modes and encodings the
+        commit keeps. A change a file's encoding cannot hold is not committed at all.
+        """
         if not outcome.worth_committing:
             return None, outcome.reply
         try:
-            return self.push(outcome, head, executables), outcome.reply
+            written = encode_changes(outcome.changes, snapshot.encodings)
+        except UnwritableChangeError as unwritable:
+            why = _not_run(
+                "unwritable",
+                request=request,
+                path=unwritable.path,
+                encoding=unwritable.encoding,
+                checks=checks,
+            )
+            return None, why.reply
+        try:
+            return self.push(outcome, head, written, snapshot.executables), outcome.reply
         except BranchMovedError as moved:
             why = _not_run("human_commits", request=request, head=moved.actual or "", checks=checks)
             return None, why.reply
 
-    def push(self, outcome: AgentOutcome, head: str, executables: Collection[str]) -> str:
-        """Commit the outcome on ``head``; raises ``BranchMovedError`` when a person moved it."""
+    def push(
+        self,
+        outcome: AgentOutcome,
+        head: str,
+        written: Mapping[str, str | bytes],
+        executables: Collection[str],
+    ) -> str:
+        """Commit ``written`` (the outcome's changes, encoded) on ``head``.
+
+        Raises ``BranchMovedError`` when a person moved the branch.
+        """
         owner, name = split_repo(self.target.repo)
         assert outcome.commit_message is not None  # set whenever there are changes
         sha = commit_changes(
@@ -365,7 +388,7 @@ class AgentRun:
             name,
             branch=self.target.branch or branch_name(self.spec),
             parent_sha=head,
-            changes=outcome.changes,
+            changes=written,
             message=outcome.commit_message,
             expected_head=head,
             executables=executables,
@@ -449,7 +472,16 @@ class AgentRun:
 
 
 def _not_run(reason: str, **context: Any) -> AgentOutcome:
-    context = {"request": "", "head": "", "limit": 0, "retry_at": None, "checks": (), **context}
+    context = {
+        "request": "",
+        "head": "",
+        "limit": 0,
+        "retry_at": None,
+        "checks": (),
+        "path": "",
+        "encoding": "",
+        **context,
+    }
     return AgentOutcome(
         {}, "", render("agent/not_run.md.j2", reason=reason, **context), None, reason
     )

@@ -145,7 +145,7 @@ class PrCommandRun:
             name,
             head,
             parent_sha=base_sha,
-            changes=plan.changes,
+            changes=plan.written_changes,
             executables=snapshot.executables,
         ):
             # Nothing to push; the description still follows the current campaign.

@@ -123,7 +123,7 @@ def started_world(
     tmp_path: Path,
     key: str | None,
     before_start: Callable[[Conversations], None],
-    pushed: Mapping[str, Mapping[str, str]] | None = None,
+    pushed: Mapping[str, Mapping[str, str | bytes]] | None = None,
 ) -> Iterator[AgentWorld]:
     """Every repository seeded (plus ``pushed``: repository -> files), the agent campaign
     opened and started, Godwit idle."""

@@ -18,8 +18,10 @@ from bot.engine.snapshot import (
     SkipReason,
     Snapshot,
     SnapshotBuilder,
+    UnwritableChangeError,
     classify,
     decode,
+    encode_changes,
 )
 from bot.spec import Campaign
 from tests.support.campaigns import PLAYS_V2
@@ -225,3 +227,15 @@ def test_past_the_bound_on_kept_raw_bytes_a_skipped_file_is_reported_as_not_scan
     assert [(s.path, s.describe()) for s in plan.skipped] == [
         ("b.bin", "contains NUL bytes, not scanned")
     ]
+
+
+def test_changes_are_encoded_in_each_files_own_encoding() -> None:
+    changes = {"a.sql": "-- é\nSELECT 1\n", "b.sql": "-- é\nSELECT 2\n"}
+    written = encode_changes(changes, {"b.sql": "cp1252"})
+    assert written == {"a.sql": "-- é\nSELECT 1\n", "b.sql": b"-- \xe9\nSELECT 2\n"}
+
+
+def test_a_change_its_files_encoding_cannot_hold_is_refused_with_the_path() -> None:
+    with pytest.raises(UnwritableChangeError) as refused:
+        encode_changes({"a.sql": "-- v1 → v2\n"}, {"a.sql": "latin-1"})
+    assert (refused.value.path, refused.value.encoding) == ("a.sql", "latin-1")

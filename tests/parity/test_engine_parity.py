@@ -12,7 +12,7 @@ from bot.engine.model import Action, ReferenceKind
 from bot.engine.planner import plan_repository
 from bot.engine.report import build_report
 from bot.parity.outcome import Verdict
-from bot.parity.prove import Prover
+from bot.parity.prove import DATASETS, ROWS, Prover
 from bot.spec import Campaign, CampaignError, VerifyOptions, load_campaign
 from tests.parity.orders import ORDERS_YAML, orders
 
@@ -55,7 +55,7 @@ def test_every_rewritten_statement_of_the_examples_is_run() -> None:
     assert len(outcomes) >= 8
     assert not [o for o in outcomes if o.verdict is Verdict.DIFFERS]
     assert all(o.verdict is Verdict.PROVEN for o in outcomes), outcomes
-    assert all(o.datasets == 4 and o.rows >= 16 for o in outcomes)
+    assert all(o.datasets == DATASETS and o.rows >= ROWS for o in outcomes)
 
 
 def test_a_rewrite_that_differs_gets_a_guardrail_and_is_not_written(
@@ -208,7 +208,7 @@ def test_the_pr_body_has_a_parity_section_with_the_counterexample(
     )
     assert (
         f"| `q.sql` | [2](https://github.com/acme/shop/blob/{'b' * 40}/q.sql#L2) | "
-        "proven on 4 datasets of 17 rows |" in lines
+        f"proven on {DATASETS} datasets of 23 rows |" in lines
     )
     assert (
         "| `q.sql` | [6](https://github.com/acme/shop/blob/"

@@ -115,3 +115,19 @@ def test_a_rewrite_that_fails_where_the_original_runs_differs() -> None:
     assert outcome.reason is not None
     assert outcome.reason.startswith("the rewrite fails where the original runs")
     assert "order_total" in outcome.reason
+
+
+def test_grouping_by_the_timestamp_instead_of_its_date_differs() -> None:
+    """Only two orders of one day at different times tell the two apart."""
+    original = (
+        "SELECT order_date, SUM(order_total) AS revenue FROM `shop-proj.sales.orders_v1` "
+        "WHERE status = 'complete' GROUP BY order_date"
+    )
+    rewritten = _rewrite(original)
+    right, wrong = "GROUP BY DATE(created_at)", "GROUP BY created_at"
+    assert right in rewritten, rewritten
+    prover = Prover(CAMPAIGN)
+    assert prover.prove(original, rewritten).verdict is Verdict.PROVEN
+    mutant = prover.prove(original, rewritten.replace(right, wrong))
+    assert mutant.verdict is Verdict.DIFFERS, mutant
+    assert mutant.reason == "the rows differ"
