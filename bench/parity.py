@@ -15,7 +15,7 @@
 * Cost. Milliseconds per statement (replayed from the texts, so parsing both is
   counted; outcomes not reused between statements, the synthetic tables are), and
   ``apply`` (read, plan, write) of the default engine fleet with and without
-  parity, alternated round by round (``--rounds``, default 5), each round with
+  parity, alternated round by round (``--rounds``, default 9), each round with
   parity from a cold DuckDB with no outcome kept: medians, min and max of CPU
   and wall seconds. CPU is the figure to read on a shared machine.
 
@@ -367,7 +367,7 @@ def _spread(values: list[float]) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="apply rounds of each (alternated)")
+    parser.add_argument("--rounds", type=int, default=9, help="apply rounds of each (alternated)")
     parser.add_argument(
         "--quick", action="store_true", help="2 rounds, 10 fleet statements mutated (iterating)"
     )
