@@ -12,6 +12,16 @@ import httpx
 from githubkit import AppAuthStrategy, GitHub
 
 
+def _interruptible() -> None:
+    """Ctrl+C at its default in the child, as in a terminal.
+
+    A suite started in the background of a non-interactive shell (``cmd &`` in a
+    script) runs with SIGINT ignored, children inherit that, and Python then never
+    turns SIGINT into KeyboardInterrupt.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sandbox_command_serves_seeded_repositories(tmp_path: Path) -> None:
     seed = tmp_path / "seed"
     (seed / "jobs").mkdir(parents=True)
@@ -23,6 +33,7 @@ def test_sandbox_command_serves_seeded_repositories(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_interruptible,
     )
     try:
         assert process.stdout is not None
