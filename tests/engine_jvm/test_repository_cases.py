@@ -688,6 +688,105 @@ CASES = [
         },
         actions={"src/main/java/acme/Snippets.java": Action.GUARDRAIL},
     ),
+    Case(
+        "keys read from another table's rows are not this read's fields, only maybe its",
+        {
+            "src/main/scala/acme/Join.scala": code("""
+                object Join {
+                  def run(sc: ScioContext): Unit = {
+                    val plays = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
+                    val counted = plays.map(row => row.getString("ms_played"))
+                    val tracks = sc.bigQueryTable(Table.Spec("core-proj:music.tracks"))
+                    tracks.map(row => row.getString("track_uri")).saveAsTextFile("out")
+                    counted.saveAsTextFile("counts")
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/scala/acme/Join.scala": code(f"""
+                object Join {{
+                  def run(sc: ScioContext): Unit = {{
+                    {
+                godwit(
+                    f"TableRow field ms_played changes in {NEW}; the file also reads track_uri "
+                    f"by name in code these rows may reach, which changes in {NEW}"
+                )
+            }
+                    val plays = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
+                    val counted = plays.map(row => row.getString("ms_played"))
+                    val tracks = sc.bigQueryTable(Table.Spec("core-proj:music.tracks"))
+                    tracks.map(row => row.getString("track_uri")).saveAsTextFile("out")
+                    counted.saveAsTextFile("counts")
+                  }}
+                }}
+            """),
+        },
+        actions={"src/main/scala/acme/Join.scala": Action.GUARDRAIL},
+    ),
+    Case(
+        "rows handed to a helper: the helper's keys are listed as ones the rows may reach",
+        {
+            "src/main/scala/acme/Helper.scala": code("""
+                object Helper {
+                  def durations(rows: SCollection[TableRow]) = rows.map(_.getLong("ms_played"))
+                  def run(sc: ScioContext): Unit = {
+                    val plays = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
+                    durations(plays).saveAsTextFile("out")
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/scala/acme/Helper.scala": code(f"""
+                object Helper {{
+                  def durations(rows: SCollection[TableRow]) = rows.map(_.getLong("ms_played"))
+                  def run(sc: ScioContext): Unit = {{
+                    {
+                godwit(
+                    f"the file reads ms_played by name in code these rows may reach, "
+                    f"which changes in {NEW}"
+                )
+            }
+                    val plays = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
+                    durations(plays).saveAsTextFile("out")
+                  }}
+                }}
+            """),
+        },
+        actions={"src/main/scala/acme/Helper.scala": Action.GUARDRAIL},
+    ),
+    Case(
+        "Beam Java: keys read from the variable a read defines are that read's fields",
+        {
+            "src/main/java/acme/Durations.java": code("""
+                class Durations {
+                  void run(Pipeline p) {
+                    PCollection<TableRow> plays =
+                        p.apply(BigQueryIO.readTableRows().from("legacy-proj:music.plays_v1"));
+                    PCollection<Long> ms = plays.apply(
+                        MapElements.into(longs()).via(r -> (Long) r.get("ms_played")));
+                    ms.apply(Count.globally());
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/java/acme/Durations.java": code(f"""
+                class Durations {{
+                  void run(Pipeline p) {{
+                    PCollection<TableRow> plays =
+                        {MS_PLAYED}
+                        p.apply(BigQueryIO.readTableRows().from("legacy-proj:music.plays_v1"));
+                    PCollection<Long> ms = plays.apply(
+                        MapElements.into(longs()).via(r -> (Long) r.get("ms_played")));
+                    ms.apply(Count.globally());
+                  }}
+                }}
+            """),
+        },
+        actions={"src/main/java/acme/Durations.java": Action.GUARDRAIL},
+    ),
 ]
 
 

@@ -39,7 +39,10 @@ TYPED_QUERY = godwit(
     "typed rows of legacy-proj.music.plays_v1 follow its schema; move to core-proj.music.plays_v2 "
     "and map fields ms_played, country by hand"
 )
-NESTED = godwit("TableRow field ms_played changes in core-proj.music.plays_v2")
+NESTED = godwit(
+    "the file reads ms_played by name in code these rows may reach, "
+    "which changes in core-proj.music.plays_v2"
+)
 LEGACY = godwit(
     "legacy SQL reads legacy-proj.music.plays_v1; move the query to standard SQL by hand"
 )

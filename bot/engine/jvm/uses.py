@@ -31,10 +31,12 @@ _ROW_CONVERTERS = re.compile(r"\b(?:TableRowType|BigQueryType)\s*\[\s*([A-Za-z_]
 _RESTRICTION = re.compile(r"(?:rowRestriction\s*=|withRowRestriction\s*\()\s*$")
 _SELECTION = re.compile(r"(?:selectedFields\s*=|withSelectedFields\s*\()[^;]*$")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_MAX_FOLLOWED = 64  # statements followed from one read; past it, the rest count as elsewhere
 _STATEMENTS = frozenset(
     {"val_definition", "var_definition", "local_variable_declaration", "expression_statement",
      "field_declaration", "return_statement"}
 )  # fmt: skip
+_BLOCKS = frozenset({"block", "indented_block", "template_body", "compilation_unit"})
 _STATEMENT_NODES = frozenset(
     {"val_definition", "var_definition", "function_definition", "template_body", "block",
      "local_variable_declaration", "expression_statement", "field_declaration", "class_body"}
@@ -136,21 +138,47 @@ class FileUses:
                     spans.append(parsed.span(statement))
         return spans
 
-    def names(self, node: Node) -> list[str]:
-        """What the file spells as strings, but for other statements that read a query.
+    def names(self, node: Node) -> tuple[list[str], list[str]]:
+        """What the file spells as strings: (where the read's rows go, elsewhere).
 
-        A key read in ``BigQueryIO.read(r -> r.get("ms_played")).fromQuery(...)`` is
-        the query's output name (kept by its rewrite), not a field of this read's rows.
+        The rows go to the read's own statement and to the statements that use a
+        value it defines, followed from one definition to the next. Anything else
+        the file spells may still be of these rows (passed to a helper, say), so
+        it is reported apart rather than dropped. A key read in another statement
+        that holds a query (``BigQueryIO.read(r -> r.get("ms_played")).fromQuery(...)``)
+        is that query's output name, kept by its rewrite: it counts for neither.
         """
         own = _statement(node)
-        start, end = self.file.lexed.parsed.span(own) if own is not None else (0, 0)
-        others = [span for span in self._query_statements if span != (start, end)]
-        return [
-            value
-            for at, spelled in self._values
-            if not any(low <= at < high for low, high in others) or start <= at < end
-            for value in spelled
-        ]
+        followed = self._followed(own) if own is not None else []
+        others = [span for span in self._query_statements if span not in followed]
+        here: list[str] = []
+        elsewhere: list[str] = []
+        for at, spelled in self._values:
+            if any(low <= at < high for low, high in followed):
+                here += spelled
+            elif not any(low <= at < high for low, high in others):
+                elsewhere += spelled
+        return here, elsewhere
+
+    def _followed(self, statement: Node) -> list[tuple[int, int]]:
+        """Spans of ``statement`` and of the statements that use what it defines, transitively."""
+        parsed = self.file.lexed.parsed
+        spans = [parsed.span(statement)]
+        pending = [statement]
+        seen = {statement.start_byte}
+        while pending and len(spans) <= _MAX_FOLLOWED:
+            name = _defined_name(pending.pop())
+            if name is None or name not in self.file.text:
+                continue
+            query = f'((identifier) @id (#eq? @id "{name}"))'
+            for use in parsed.captures(query).get("id", []):
+                user = _statement(use)
+                if user is None or user.start_byte in seen:
+                    continue
+                seen.add(user.start_byte)
+                spans.append(parsed.span(user))
+                pending.append(user)
+        return spans
 
     @cached_property
     def converters(self) -> list[str]:
@@ -158,11 +186,31 @@ class FileUses:
 
 
 def _statement(node: Node) -> Node | None:
-    """The statement (or definition) holding ``node``."""
+    """The statement (or definition) holding ``node``.
+
+    A Scala block holds bare expressions, with no statement node around them: there
+    the statement is the block's child that holds ``node``.
+    """
     parent: Node | None = node
     while parent is not None and parent.type not in _STATEMENTS:
+        if parent.parent is not None and parent.parent.type in _BLOCKS:
+            return parent
         parent = parent.parent
     return parent
+
+
+def _defined_name(statement: Node) -> str | None:
+    """The name a ``val``/``var`` or a Java variable declaration binds, if it binds one."""
+    if statement.type in ("val_definition", "var_definition"):
+        pattern = statement.child_by_field_name("pattern")
+    elif statement.type in ("local_variable_declaration", "field_declaration"):
+        declarator = statement.child_by_field_name("declarator")
+        pattern = declarator.child_by_field_name("name") if declarator is not None else None
+    else:
+        return None
+    if pattern is None or pattern.type != "identifier" or not pattern.text:
+        return None
+    return pattern.text.decode()
 
 
 def typed_row(node: Node) -> str | None:
@@ -203,12 +251,28 @@ def judge_read(
         finding = _typed(uses, converter, mapping, changed, classes, always=False)
         if finding is not None:
             return finding
-    fields = fields_named(uses.names(node), changed)
-    if not fields:
+    here, elsewhere = uses.names(node)
+    fields = fields_named(here, changed)
+    maybe = [name for name in fields_named(elsewhere, changed) if name not in fields]
+    if not fields and not maybe:
         return None
-    verb = "change" if len(fields) > 1 else "changes"
-    noun = "fields" if len(fields) > 1 else "field"
-    return Finding(f"TableRow {noun} {', '.join(fields)} {verb} in {mapping.new}")
+    return Finding(_fields_reason(fields, maybe, mapping))
+
+
+def _fields_reason(fields: list[str], maybe: list[str], mapping: TableMapping) -> str:
+    """Fields the read's rows are read by, and apart from them those that may be of its rows."""
+    parts: list[str] = []
+    if fields:
+        verb, noun = ("change", "fields") if len(fields) > 1 else ("changes", "field")
+        parts.append(f"TableRow {noun} {', '.join(fields)} {verb} in {mapping.new}")
+    if maybe:
+        verb = "change" if len(maybe) > 1 else "changes"
+        also = "also " if fields else ""
+        parts.append(
+            f"the file {also}reads {', '.join(maybe)} by name in code these rows may reach, "
+            f"which {verb} in {mapping.new}"
+        )
+    return "; ".join(parts)
 
 
 def _typed(
