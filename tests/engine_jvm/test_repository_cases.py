@@ -725,14 +725,17 @@ CASES = [
         actions={"src/main/scala/acme/Join.scala": Action.GUARDRAIL},
     ),
     Case(
-        "rows handed to a helper: the helper's keys are listed as ones the rows may reach",
+        "rows handed to a helper of the file: the helper's keys are the read's fields",
         {
             "src/main/scala/acme/Helper.scala": code("""
                 object Helper {
                   def durations(rows: SCollection[TableRow]) = rows.map(_.getLong("ms_played"))
+                  def country(row: TableRow): String = row.getString("platform")
+                  def premium(row: TableRow): Boolean = row.getBoolean("is_premium")
                   def run(sc: ScioContext): Unit = {
                     val plays = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
                     durations(plays).saveAsTextFile("out")
+                    plays.map(country).saveAsTextFile("countries")
                   }
                 }
             """),
@@ -741,6 +744,43 @@ CASES = [
             "src/main/scala/acme/Helper.scala": code(f"""
                 object Helper {{
                   def durations(rows: SCollection[TableRow]) = rows.map(_.getLong("ms_played"))
+                  def country(row: TableRow): String = row.getString("platform")
+                  def premium(row: TableRow): Boolean = row.getBoolean("is_premium")
+                  def run(sc: ScioContext): Unit = {{
+                    {
+                godwit(
+                    f"TableRow field ms_played changes in {NEW}; the file also reads is_premium "
+                    f"by name in code these rows may reach, which changes in {NEW}"
+                )
+            }
+                    val plays = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
+                    durations(plays).saveAsTextFile("out")
+                    plays.map(country).saveAsTextFile("countries")
+                  }}
+                }}
+            """),
+        },
+        actions={"src/main/scala/acme/Helper.scala": Action.GUARDRAIL},
+    ),
+    Case(
+        "a local value of the same name in another block is not followed",
+        {
+            "src/main/scala/acme/Blocks.scala": code("""
+                object Blocks {
+                  def run(sc: ScioContext): Unit = {
+                    val rows = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
+                    rows.saveAsTextFile("out")
+                  }
+                  def other(sc: ScioContext): Unit = {
+                    val rows = sc.textFile("in")
+                    rows.map(line => Map("ms_played" -> line)).saveAsTextFile("copy")
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/scala/acme/Blocks.scala": code(f"""
+                object Blocks {{
                   def run(sc: ScioContext): Unit = {{
                     {
                 godwit(
@@ -748,13 +788,59 @@ CASES = [
                     f"which changes in {NEW}"
                 )
             }
-                    val plays = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
-                    durations(plays).saveAsTextFile("out")
+                    val rows = sc.bigQueryTable(Table.Spec("legacy-proj:music.plays_v1"))
+                    rows.saveAsTextFile("out")
+                  }}
+                  def other(sc: ScioContext): Unit = {{
+                    val rows = sc.textFile("in")
+                    rows.map(line => Map("ms_played" -> line)).saveAsTextFile("copy")
                   }}
                 }}
             """),
         },
-        actions={"src/main/scala/acme/Helper.scala": Action.GUARDRAIL},
+        actions={"src/main/scala/acme/Blocks.scala": Action.GUARDRAIL},
+    ),
+    Case(
+        "Beam Java: a method the read's rows are mapped with is where its fields are read",
+        {
+            "src/main/java/acme/Plays.java": code("""
+                class Plays {
+                  static Long duration(TableRow row) {
+                    return (Long) row.get("ms_played");
+                  }
+                  static String label(TableRow row) {
+                    return (String) row.get("country");
+                  }
+                  void run(Pipeline p) {
+                    p.apply(BigQueryIO.readTableRows().from("legacy-proj:music.plays_v1"))
+                        .apply(MapElements.into(longs()).via(Plays::duration));
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/java/acme/Plays.java": code(f"""
+                class Plays {{
+                  static Long duration(TableRow row) {{
+                    return (Long) row.get("ms_played");
+                  }}
+                  static String label(TableRow row) {{
+                    return (String) row.get("country");
+                  }}
+                  void run(Pipeline p) {{
+                    {
+                godwit(
+                    f"TableRow field ms_played changes in {NEW}; the file also reads country "
+                    f"by name in code these rows may reach, which changes in {NEW}"
+                )
+            }
+                    p.apply(BigQueryIO.readTableRows().from("legacy-proj:music.plays_v1"))
+                        .apply(MapElements.into(longs()).via(Plays::duration));
+                  }}
+                }}
+            """),
+        },
+        actions={"src/main/java/acme/Plays.java": Action.GUARDRAIL},
     ),
     Case(
         "Beam Java: keys read from the variable a read defines are that read's fields",

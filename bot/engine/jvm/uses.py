@@ -37,6 +37,11 @@ _STATEMENTS = frozenset(
      "field_declaration", "return_statement"}
 )  # fmt: skip
 _BLOCKS = frozenset({"block", "indented_block", "template_body", "compilation_unit"})
+_LOCAL_BLOCKS = frozenset({"block", "indented_block"})
+_FUNCTIONS = {
+    "scala": "(function_definition name: (identifier) @name)",
+    "java": "(method_declaration name: (identifier) @name)",
+}
 _STATEMENT_NODES = frozenset(
     {"val_definition", "var_definition", "function_definition", "template_body", "block",
      "local_variable_declaration", "expression_statement", "field_declaration", "class_body"}
@@ -161,24 +166,52 @@ class FileUses:
         return here, elsewhere
 
     def _followed(self, statement: Node) -> list[tuple[int, int]]:
-        """Spans of ``statement`` and of the statements that use what it defines, transitively."""
+        """Spans of ``statement`` and of the code its rows reach, transitively.
+
+        That is the statements that use a value it defines, and the functions of the
+        file it names (``.map(extractCountryInfo)``, ``Rows::toPlay``): a helper the
+        rows are handed to is where their keys are read.
+        """
         parsed = self.file.lexed.parsed
         spans = [parsed.span(statement)]
         pending = [statement]
         seen = {statement.start_byte}
+
+        def reach(node: Node) -> None:
+            if node.start_byte not in seen:
+                seen.add(node.start_byte)
+                spans.append(parsed.span(node))
+                pending.append(node)
+
         while pending and len(spans) <= _MAX_FOLLOWED:
-            name = _defined_name(pending.pop())
-            if name is None or name not in self.file.text:
+            current = pending.pop()
+            if self._functions:
+                for name in parsed.captures("(identifier) @id", current).get("id", []):
+                    for function in self._functions.get(parsed.source(name), ()):
+                        reach(function)
+            defined = _defined_name(current)
+            if defined is None:
                 continue
-            query = f'((identifier) @id (#eq? @id "{name}"))'
-            for use in parsed.captures(query).get("id", []):
+            # A local value is read only in its block; a member may be read anywhere.
+            block = current.parent
+            within = block if block is not None and block.type in _LOCAL_BLOCKS else None
+            query = f'((identifier) @id (#eq? @id "{defined}"))'
+            for use in parsed.captures(query, within).get("id", []):
                 user = _statement(use)
-                if user is None or user.start_byte in seen:
-                    continue
-                seen.add(user.start_byte)
-                spans.append(parsed.span(user))
-                pending.append(user)
+                if user is not None:
+                    reach(user)
         return spans
+
+    @cached_property
+    def _functions(self) -> dict[str, list[Node]]:
+        """The file's functions and methods by name."""
+        parsed = self.file.lexed.parsed
+        found: dict[str, list[Node]] = {}
+        query = _FUNCTIONS[parsed.grammar]
+        for name in parsed.captures(query).get("name", []):
+            if name.parent is not None:
+                found.setdefault(parsed.source(name), []).append(name.parent)
+        return found
 
     @cached_property
     def converters(self) -> list[str]:
