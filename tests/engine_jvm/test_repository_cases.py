@@ -843,6 +843,60 @@ CASES = [
         actions={"src/main/java/acme/Plays.java": Action.GUARDRAIL},
     ),
     Case(
+        "Beam Java: the DoFn the rows go through is read, not another DoFn of the file",
+        {
+            "src/main/java/acme/Weather.java": code("""
+                class Weather {
+                  static class ProjectionFn extends DoFn<TableRow, Long> {
+                    @ProcessElement
+                    public void processElement(ProcessContext c) {
+                      c.output((Long) c.element().get("ms_played"));
+                    }
+                  }
+                  static class CountryFn extends DoFn<TableRow, String> {
+                    @ProcessElement
+                    public void processElement(ProcessContext c) {
+                      c.output((String) c.element().get("country"));
+                    }
+                  }
+                  void run(Pipeline p) {
+                    p.apply(BigQueryIO.readTableRows().from("legacy-proj:music.plays_v1"))
+                        .apply(ParDo.of(new ProjectionFn()));
+                  }
+                }
+            """),
+        },
+        {
+            "src/main/java/acme/Weather.java": code(f"""
+                class Weather {{
+                  static class ProjectionFn extends DoFn<TableRow, Long> {{
+                    @ProcessElement
+                    public void processElement(ProcessContext c) {{
+                      c.output((Long) c.element().get("ms_played"));
+                    }}
+                  }}
+                  static class CountryFn extends DoFn<TableRow, String> {{
+                    @ProcessElement
+                    public void processElement(ProcessContext c) {{
+                      c.output((String) c.element().get("country"));
+                    }}
+                  }}
+                  void run(Pipeline p) {{
+                    {
+                godwit(
+                    f"TableRow field ms_played changes in {NEW}; the file also reads country "
+                    f"by name in code these rows may reach, which changes in {NEW}"
+                )
+            }
+                    p.apply(BigQueryIO.readTableRows().from("legacy-proj:music.plays_v1"))
+                        .apply(ParDo.of(new ProjectionFn()));
+                  }}
+                }}
+            """),
+        },
+        actions={"src/main/java/acme/Weather.java": Action.GUARDRAIL},
+    ),
+    Case(
         "Beam Java: keys read from the variable a read defines are that read's fields",
         {
             "src/main/java/acme/Durations.java": code("""

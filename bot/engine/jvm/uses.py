@@ -38,10 +38,17 @@ _STATEMENTS = frozenset(
 )  # fmt: skip
 _BLOCKS = frozenset({"block", "indented_block", "template_body", "compilation_unit"})
 _LOCAL_BLOCKS = frozenset({"block", "indented_block"})
-_FUNCTIONS = {
-    "scala": "(function_definition name: (identifier) @name)",
-    "java": "(method_declaration name: (identifier) @name)",
+_DEFINITIONS = {
+    "scala": """
+        (function_definition name: (identifier) @value)
+        (class_definition name: (identifier) @type)
+    """,
+    "java": """
+        (method_declaration name: (identifier) @value)
+        (class_declaration name: (identifier) @type)
+    """,
 }
+_NAMES = "(identifier) @value (type_identifier) @type"
 _STATEMENT_NODES = frozenset(
     {"val_definition", "var_definition", "function_definition", "template_body", "block",
      "local_variable_declaration", "expression_statement", "field_declaration", "class_body"}
@@ -168,9 +175,10 @@ class FileUses:
     def _followed(self, statement: Node) -> list[tuple[int, int]]:
         """Spans of ``statement`` and of the code its rows reach, transitively.
 
-        That is the statements that use a value it defines, and the functions of the
-        file it names (``.map(extractCountryInfo)``, ``Rows::toPlay``): a helper the
-        rows are handed to is where their keys are read.
+        That is the statements that use a value it defines, and the functions and
+        classes of the file it names (``.map(extractCountryInfo)``, ``Rows::toPlay``,
+        ``ParDo.of(new ProjectionFn())``): a helper the rows are handed to is where
+        their keys are read.
         """
         parsed = self.file.lexed.parsed
         spans = [parsed.span(statement)]
@@ -185,10 +193,15 @@ class FileUses:
 
         while pending and len(spans) <= _MAX_FOLLOWED:
             current = pending.pop()
-            if self._functions:
-                for name in parsed.captures("(identifier) @id", current).get("id", []):
-                    for function in self._functions.get(parsed.source(name), ()):
-                        reach(function)
+            if self._definitions:
+                names = parsed.captures(_NAMES, current)
+                for kind, found in names.items():
+                    for name in found:
+                        defined = self._definitions.get((kind, parsed.source(name)), [])
+                        # One definition of that name (two ``processElement``s: either may
+                        # be meant), not a class around the read itself (the whole file).
+                        if len(defined) == 1 and not _encloses(defined[0], statement):
+                            reach(defined[0])
             defined = _defined_name(current)
             if defined is None:
                 continue
@@ -203,14 +216,19 @@ class FileUses:
         return spans
 
     @cached_property
-    def _functions(self) -> dict[str, list[Node]]:
-        """The file's functions and methods by name."""
+    def _definitions(self) -> dict[tuple[str, str], list[Node]]:
+        """The file's functions (named as values) and classes (named as types, a ``DoFn``).
+
+        An object or class named as a value (``JoinUtil.extract``) is not followed
+        whole: only the function named is. A name defined more than once is not
+        followed at all.
+        """
         parsed = self.file.lexed.parsed
-        found: dict[str, list[Node]] = {}
-        query = _FUNCTIONS[parsed.grammar]
-        for name in parsed.captures(query).get("name", []):
-            if name.parent is not None:
-                found.setdefault(parsed.source(name), []).append(name.parent)
+        found: dict[tuple[str, str], list[Node]] = {}
+        for kind, names in parsed.captures(_DEFINITIONS[parsed.grammar]).items():
+            for name in names:
+                if name.parent is not None:
+                    found.setdefault((kind, parsed.source(name)), []).append(name.parent)
         return found
 
     @cached_property
@@ -230,6 +248,10 @@ def _statement(node: Node) -> Node | None:
             return parent
         parent = parent.parent
     return parent
+
+
+def _encloses(outer: Node, inner: Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
 
 
 def _defined_name(statement: Node) -> str | None:
