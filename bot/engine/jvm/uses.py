@@ -197,11 +197,11 @@ class FileUses:
                 names = parsed.captures(_NAMES, current)
                 for kind, found in names.items():
                     for name in found:
-                        defined = self._definitions.get((kind, parsed.source(name)), [])
+                        meant = self._definitions.get((kind, parsed.source(name)), [])
                         # One definition of that name (two ``processElement``s: either may
                         # be meant), not a class around the read itself (the whole file).
-                        if len(defined) == 1 and not _encloses(defined[0], statement):
-                            reach(defined[0])
+                        if len(meant) == 1 and not _encloses(meant[0], statement):
+                            reach(meant[0])
             defined = _defined_name(current)
             if defined is None:
                 continue
