@@ -234,12 +234,27 @@ def not_scanned(repo: str, reason: str) -> ResidualReference:
 
 
 @dataclass(frozen=True)
+class Seen:
+    """What a verdict rests on: "nothing reads the old tables" is only as wide as this.
+
+    ``jobs_export`` is the warehouse evidence read (``usage.jobs_export``, or the
+    CLI's file); ``None`` means none was, so readers outside the repositories
+    (a notebook, a scheduled query, a repository Godwit is not installed on) are
+    not known, and the verdict says so.
+    """
+
+    repositories: int
+    jobs_export: str | None
+
+
+@dataclass(frozen=True)
 class Readiness:
     """Whether the old tables can be retired, and what stands in the way."""
 
     open: tuple[ResidualReference, ...]
     waived: tuple[tuple[ResidualReference, Waiver], ...]
     waivers: tuple[Waiver, ...]
+    seen: Seen | None = None
 
     @property
     def safe_to_retire(self) -> bool:
@@ -254,7 +269,11 @@ class Readiness:
         return tuple(r for r in self.open if r.repo.lower() == repo.lower())
 
 
-def readiness(residuals: Iterable[ResidualReference], waivers: Sequence[Waiver] = ()) -> Readiness:
+def readiness(
+    residuals: Iterable[ResidualReference],
+    waivers: Sequence[Waiver] = (),
+    seen: Seen | None = None,
+) -> Readiness:
     """Split residual references into open and waived (the first waiver that covers one)."""
     still: list[ResidualReference] = []
     waived: list[tuple[ResidualReference, Waiver]] = []
@@ -264,7 +283,7 @@ def readiness(residuals: Iterable[ResidualReference], waivers: Sequence[Waiver] 
             still.append(residual)
         else:
             waived.append((residual, waiver))
-    return Readiness(tuple(still), tuple(waived), tuple(waivers))
+    return Readiness(tuple(still), tuple(waived), tuple(waivers), seen)
 
 
 def add_waiver(waivers: Sequence[Waiver], waiver: Waiver) -> tuple[Waiver, ...]:

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from bot.campaigns.residual import (
     Readiness,
     ResidualReference,
+    Seen,
     Waiver,
     not_scanned,
     readiness,
 )
-from bot.store.campaigns import list_targets
+from bot.store.campaigns import list_targets, spec_of
 from bot.store.models import Campaign, Target
 
 RESCAN_PENDING = "the default branch changed and is being read again"
@@ -60,4 +61,6 @@ def campaign_readiness(
     rows = list_targets(session, campaign) if targets is None else targets
     residuals = [r for target in rows for r in residual_of_target(target)]
     residuals += warehouse_residual_of(campaign)
-    return readiness(residuals, waivers_of(campaign))
+    usage = spec_of(campaign).usage
+    seen = Seen(len(rows), None if usage is None else usage.jobs_export)
+    return readiness(residuals, waivers_of(campaign), seen)

@@ -55,6 +55,12 @@ def test_settled_is_not_done_while_the_default_branches_still_read_the_old_table
     assert "Campaign completed" in summaries[0]
     assert "**Safe to retire: yes.**" in summaries[0]
     assert "(6 waived references below)" in summaries[0]
+    # The verdict says what it rests on, and what it cannot know without a jobs export.
+    repositories = len(world.targets())
+    assert (
+        f"What it saw: the default branch of {repositories} repositories in scope" in (summaries[0])
+    )
+    assert "No jobs export is linked (`usage.jobs_export`)" in summaries[0]
     assert (
         "- `acme/acme-royalties` by data-platform-lead: `moves to the new warehouse in Q3`"
         in (summaries[0])

@@ -28,7 +28,7 @@ from bot.campaigns.messages import (
     render_validation,
 )
 from bot.campaigns.nudges import due_for_nudge, is_stale, render_nudge
-from bot.campaigns.residual import ResidualKind, ResidualReference, Waiver, readiness
+from bot.campaigns.residual import ResidualKind, ResidualReference, Seen, Waiver, readiness
 from bot.campaigns.states import RepoState, Target, apply_all
 from bot.engine.plan import RepoPlan
 from bot.engine.planner import plan_repository
@@ -171,6 +171,7 @@ def test_summary_comment(campaign: Campaign) -> None:
     text = render_summary(campaign, CampaignState.COMPLETED, views, readiness([kept], [waiver]))
     lines = text.splitlines()
     assert "**Safe to retire: yes.** Nothing Godwit can see reads the old tables" in text
+    assert "What it saw" not in text  # nothing said of what was seen: nothing claimed
     assert "- `acme/c` by lead: `retired with the platform`" in lines
     assert lines[:2] == [
         "<!-- godwit:summary -->",
@@ -272,3 +273,38 @@ def test_plan_comment_lists_skipped_files_and_never_calls_their_repository_done(
         "/dumps/plays.sql): contains NUL bytes"
     ) in lines
     assert "Nothing to do in" not in text
+
+
+@pytest.mark.parametrize(
+    ("seen", "said"),
+    [
+        (
+            Seen(4, None),
+            "What it saw: the default branch of 4 repositories in scope, each as of the last "
+            "push Godwit was told of. No jobs export is linked (`usage.jobs_export`), so "
+            "readers outside these repositories (notebooks, scheduled queries, repositories "
+            "Godwit is not installed on) are not known.",
+        ),
+        (
+            Seen(1, "exports/jobs.json"),
+            "What it saw: the default branch of 1 repository in scope, each as of the last "
+            "push Godwit was told of, and the jobs export `exports/jobs.json` as last read (by "
+            "discovery or `/migrate plan`: a reader that started since shows once it is read "
+            "again).",
+        ),
+    ],
+)
+def test_a_safe_verdict_says_what_it_rests_on(campaign: Campaign, seen: Seen, said: str) -> None:
+    views = [TargetView("acme/a", RepoState.MERGED, pr_number=1)]
+    text = render_summary(campaign, CampaignState.COMPLETED, views, readiness([], seen=seen))
+    assert said in text.splitlines()
+
+
+def test_an_unsafe_verdict_lists_what_reads_rather_than_what_was_seen(campaign: Campaign) -> None:
+    kept = ResidualReference("acme/c", ResidualKind.READS, "jobs/p.sql", 4, OLD, "x")
+    views = [TargetView("acme/c", RepoState.MERGED, pr_number=1)]
+    text = render_summary(
+        campaign, CampaignState.COMPLETED, views, readiness([kept], seen=Seen(1, None))
+    )
+    assert "**Safe to retire: no.** 1 reference in 1 repository still reads" in text
+    assert "What it saw" not in text

@@ -52,7 +52,10 @@ def test_nothing_reading_the_old_tables_exits_0(tmp_path: Path) -> None:
     code, out = invoke("residual", CAMPAIGN, *repos)
     assert (code, out) == (
         0,
-        "Safe to retire: nothing in 1 repository reads the old tables.\n",
+        "Safe to retire: nothing in 1 repository reads the old tables.\n"
+        "No jobs export was read (--jobs-export, or the campaign's usage.jobs_export): "
+        "readers outside these repositories (notebooks, scheduled queries, other "
+        "repositories) are not known.\n",
     )
 
 

@@ -122,3 +122,29 @@ def test_each_row_and_the_progress_show_parity(live: Live, client: httpx.Client)
     assert total is not None
     assert f"{sum(proven.values())} proven, 0 differ" in total.group(1)
     assert "not checked" not in page
+
+
+@pytest.mark.parametrize(
+    ("jobs_export", "said"),
+    [
+        (None, "No jobs export is linked (<code>usage.jobs_export</code>), so readers outside"),
+        (
+            "exports/<jobs>.json",
+            "and the jobs export <code>exports/&lt;jobs&gt;.json</code> as last read",
+        ),
+    ],
+)
+def test_a_safe_verdict_says_on_the_page_what_it_rests_on(
+    jobs_export: str | None, said: str
+) -> None:
+    from bot.campaigns.residual import Seen
+    from bot.rendering import templates_dir
+
+    pages = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True, trim_blocks=True
+    )
+    paragraph = pages.get_template("web/_seen.html.j2").module.seen_paragraph  # type: ignore[attr-defined]
+    html = str(paragraph(Seen(3, jobs_export)))
+    assert "What it saw: the default branch of 3 repositories in scope" in html
+    assert said in html
+    assert str(paragraph(None)).strip() == ""
