@@ -485,6 +485,8 @@ class _Shapes:
         statement.pin_clock(query)
         statement.rename_tables(query, slots)
         statement.name_outputs(query)
+        statement.group_by_aliases(query)
+        statement.unnest_range_variables(query)
         shape.query = query  # written again only if its CTEs are ever compared
         try:
             # The tree is this prover's own copy: no need for the generator to copy it again.

@@ -425,6 +425,84 @@ def name_outputs(query: exp.Expr) -> None:
         anonymous += 1
 
 
+def unnest_range_variables(query: exp.Expr) -> None:
+    """Name each UNNEST's elements the way BigQuery resolves them, in words DuckDB reads.
+
+    BigQuery's ``UNNEST(credits) AS credits`` makes ``credits`` a range variable over
+    the elements, and a range variable takes precedence over a column of the same
+    name: ``credits.amount`` is the element's field. DuckDB sees a column ``credits``
+    in both sources and refuses the name as ambiguous, so each aliased UNNEST gets a
+    table name of its own and the names that mean its element are qualified with it
+    (``_u0.credits.amount``). An UNNEST without an alias exposes the fields of struct
+    elements as columns (``SELECT SUM(amount) FROM UNNEST(credits)``), which DuckDB's
+    ``UNNEST(credits, max_depth := 2)`` does too. Innermost first, so a nested query's
+    own UNNEST of the same name keeps its references.
+    """
+    unnests = [u for u in query.find_all(exp.Unnest) if isinstance(u.parent, (exp.From, exp.Join))]
+    for number, unnest in enumerate(reversed(unnests)):
+        if unnest.args.get("offset") or len(unnest.expressions) != 1:
+            continue  # WITH OFFSET, or several arrays side by side: left as sqlglot writes them
+        alias = unnest.args.get("alias")
+        if alias is None:
+            fields = exp.Explode(
+                this=unnest.expressions[0].copy(),
+                expressions=[
+                    exp.PropertyEQ(
+                        this=exp.to_identifier("max_depth"), expression=exp.Literal.number(2)
+                    )
+                ],
+            )
+            unnest.replace(exp.Subquery(this=exp.Select(expressions=[fields])))
+            continue
+        if not isinstance(alias, exp.TableAlias) or alias.this or len(alias.columns) != 1:
+            continue
+        name = alias.columns[0].name.lower()
+        table = f"_u{number}"
+        alias.set("this", exp.to_identifier(table))
+        scope = unnest.find_ancestor(exp.Select)
+        # The array itself is read from the sources before it: not the range variable.
+        own = {id(node) for node in unnest.find_all(exp.Column)}
+        for column in list(scope.find_all(exp.Column)) if scope is not None else []:
+            parts = column.parts
+            if id(column) in own or not 1 <= len(parts) <= 3 or parts[0].name.lower() != name:
+                continue
+            column.replace(_qualified(table, [part.copy() for part in parts]))
+
+
+def group_by_aliases(query: exp.Expr) -> None:
+    """Group by what BigQuery groups by when a name is both an output and a column.
+
+    ``SELECT labels.value AS service ... GROUP BY service`` groups by the output in
+    BigQuery, also when a source has a column ``service``; DuckDB takes the column.
+    Such a name is replaced by the output's expression, which both read alike.
+    """
+    for select in list(query.find_all(exp.Select)):
+        group = select.args.get("group")
+        if not isinstance(group, exp.Group):
+            continue
+        outputs = {
+            projection.alias.lower(): projection.this
+            for projection in select.expressions
+            if isinstance(projection, exp.Alias) and not _names_itself(projection)
+        }
+        for key in list(group.expressions):
+            if isinstance(key, exp.Column) and not key.table and key.name.lower() in outputs:
+                key.replace(outputs[key.name.lower()].copy())
+
+
+def _names_itself(projection: exp.Alias) -> bool:
+    """``x AS x``: the output is the column of that name anyway."""
+    value = projection.this
+    return isinstance(value, exp.Column) and not value.table and value.name == projection.alias
+
+
+def _qualified(table: str, parts: list[exp.Expr]) -> exp.Column:
+    """``table`` put before a column's parts: ``credits.amount`` as ``_u0.credits.amount``."""
+    names = [exp.to_identifier(table), *parts]
+    keys = ("catalog", "db", "table", "this")[-len(names) :]
+    return exp.Column(**dict(zip(keys, names, strict=True)))
+
+
 def rename_tables(query: exp.Expr, slots: dict[int, Slot]) -> None:
     """Point each table at its slot, keeping the name BigQuery lets columns qualify with."""
     for table in list(query.find_all(exp.Table)):
