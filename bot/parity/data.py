@@ -29,6 +29,7 @@ _STRINGS = ("", "a", "b", "A", "ios", "android", "us", "it's")
 _INTEGERS = (0, 1, -1, 2, 7, 30000, 60000, 3600000)
 _FLOATS = (0.0, 1.0, -1.5, 0.5, 2.25, 1000000.0)
 _DECIMALS = (Decimal("0"), Decimal("1.5"), Decimal("-2.25"), Decimal("100"))
+MAX_ARRAY = 16  # elements of the longest synthetic array
 
 _TEXT = frozenset({DType.VARCHAR, DType.CHAR, DType.TEXT, DType.NVARCHAR, DType.NCHAR})
 _INTEGER = frozenset(
@@ -153,12 +154,21 @@ def _struct_pool(data_type: exp.DataType, literals: Literals, depth: int) -> lis
 
 
 def _array_pool(data_type: exp.DataType, literals: Literals, depth: int) -> list[Value]:
-    """BigQuery has no NULL arrays (a NULL array is empty), so the pool has none."""
+    """BigQuery has no NULL arrays (a NULL array is empty), so the pool has none.
+
+    The last array holds every element of the pool (up to ``MAX_ARRAY``), so an
+    element only a filter over the array's elements keeps (``WHERE ep.key =
+    'page_location'``, with the literal in its struct) is in some row.
+    """
     items = [v for v in pool(element_type(data_type), literals, depth + 1) if v is not None]
     if not items:
         return [[]]
     first, second, last = items[0], items[min(1, len(items) - 1)], items[-1]
-    return [[], [first], [first, second], [second, second], [last], items[: min(4, len(items))]]
+    arrays: list[Value] = [[], [first], [first, second], [second, second], [last]]
+    arrays.append(items[: min(4, len(items))])
+    if len(items) > 4:
+        arrays.append(items[:MAX_ARRAY])
+    return arrays
 
 
 def dataset(
