@@ -59,6 +59,19 @@ class Literals:
     integers: set[int] = field(default_factory=set)
     dates: set[datetime.date] = field(default_factory=set)
 
+    def add(self, value: Value) -> None:
+        """A value the statement compares with, once DuckDB computed it (a date, a month)."""
+        if isinstance(value, bool):
+            return
+        if isinstance(value, datetime.datetime):
+            self.dates.add(value.date())
+        elif isinstance(value, datetime.date):
+            self.dates.add(value)
+        elif isinstance(value, int) and abs(value) < 10**12:
+            self.integers.add(value)
+        elif isinstance(value, str) and len(value) <= 64:
+            self.strings.add(value)
+
     def key(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
         return (
             tuple(sorted(self.strings)),

@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -189,6 +190,9 @@ class Prover:
         assert all(isinstance(t, _Table) for t in tables.values())
         campaign = {i: t for i, t in tables.items() if isinstance(t, _Table)}
         found = statement.literals((before, after))
+        for query in statement.clock_expressions((before, after)):
+            for value in _clock_values(query):
+                found.add(value)
         shapes = _Shapes(self, campaign, found, opaque_names)
         old_shape = shapes.build(before, old_nodes)
         new_shape = shapes.build(after, {})
@@ -311,6 +315,16 @@ class _Results(threading.local):
 
 _RESULTS = _Results()
 RESULTS_KEPT = 1024
+
+
+@lru_cache(maxsize=1024)
+def _clock_values(query: str) -> tuple[object, ...]:
+    """The value of one clock-only expression on the pinned clock; none when DuckDB refuses it."""
+    try:
+        _, rows = duck.run(query)
+    except duck.QueryFailedError:
+        return ()
+    return tuple(row[0] for row in rows[:1])
 
 
 def _run_all(sql: str, schemas: Sequence[dict[str, str]]) -> _Outputs:

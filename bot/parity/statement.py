@@ -254,6 +254,47 @@ def literals(trees: Iterable[exp.Expr]) -> data.Literals:
     return found
 
 
+MAX_CLOCK_VALUES = 8
+_CLOCK = (exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentDatetime)
+_NOT_CONSTANT = (exp.Column, exp.Subquery, exp.Select, exp.Placeholder, exp.Parameter)
+
+
+def clock_expressions(trees: Iterable[exp.Expr]) -> list[str]:
+    """DuckDB queries for the values a statement compares with that only the clock decides.
+
+    ``invoice.month = FORMAT_DATE('%Y%m', DATE_SUB(CURRENT_DATE(), INTERVAL 1 MONTH))``
+    keeps last month's rows: the pools must hold that month, and it is known only once
+    the clock is pinned. Each such value is computed once (``SELECT ...``) and joins the
+    pools like a literal.
+    """
+    found: list[str] = []
+    for tree in trees:
+        for comparison in tree.find_all(*_COMPARISONS, exp.Between, exp.In):
+            for operand in _operands(comparison):
+                if isinstance(operand, exp.Literal) or operand.find(*_CLOCK) is None:
+                    continue
+                if operand.find(*_NOT_CONSTANT) is not None:
+                    continue
+                query = exp.Select(expressions=[operand.copy()])
+                pin_clock(query)
+                text = query.sql(dialect="duckdb")
+                if text not in found:
+                    found.append(text)
+                if len(found) >= MAX_CLOCK_VALUES:
+                    return found
+    return found
+
+
+def _operands(comparison: exp.Expr) -> list[exp.Expr]:
+    if isinstance(comparison, exp.Between):
+        keys = ("low", "high")
+    elif isinstance(comparison, exp.In):
+        return list(comparison.expressions)
+    else:
+        keys = ("this", "expression")
+    return [operand for key in keys if isinstance(operand := comparison.args.get(key), exp.Expr)]
+
+
 def _compared(literal: exp.Literal) -> bool:
     """Whether a literal is compared with something (directly, in a list or behind a cast)."""
     parent = literal.parent

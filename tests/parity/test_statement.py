@@ -129,3 +129,33 @@ def test_a_wrong_rewrite_of_them_differs(original: str, wrong: tuple[str, str]) 
     rewritten = original.replace("export_v1", "export_v2").replace("SUM(cost)", "SUM(cost_usd)")
     outcome = Prover(billing()).prove(original, rewritten.replace(*wrong))
     assert outcome.verdict is Verdict.DIFFERS, outcome.reason
+
+
+def test_values_only_the_clock_decides_are_queries_on_the_pinned_clock() -> None:
+    tree = sqlglot.parse_one(
+        "SELECT * FROM t WHERE invoice.month = FORMAT_DATE('%Y%m', "
+        "DATE_SUB(CURRENT_DATE(), INTERVAL 1 MONTH)) AND cost > 10 "
+        "AND day BETWEEN DATE_SUB(CURRENT_DATE(), INTERVAL 7 DAY) AND day_end "
+        "AND month IN (FORMAT_DATE('%Y%m', CURRENT_DATE()), month_end)",
+        read="bigquery",
+    )
+    queries = statement.clock_expressions([tree])
+    assert len(queries) == 3  # a literal, and a column, are not computed
+    assert all("CURRENT_DATE" not in q and "2024-01-02" in q for q in queries)
+    assert all(q.startswith("SELECT ") for q in queries)
+
+
+LAST_MONTH = (
+    "SELECT invoice.month AS month, SUM(cost) AS costs FROM `fin-proj.billing.export_v1` "
+    "WHERE invoice.month = FORMAT_DATE('%Y%m', DATE_SUB(CURRENT_DATE(), INTERVAL 1 MONTH)) "
+    "GROUP BY month"
+)
+
+
+def test_a_report_on_last_month_is_proven_and_a_wrong_month_differs() -> None:
+    rewritten = LAST_MONTH.replace("export_v1", "export_v2").replace("SUM(cost)", "SUM(cost_usd)")
+    prover = Prover(billing())
+    proven = prover.prove(LAST_MONTH, rewritten)
+    assert proven.verdict is Verdict.PROVEN, proven.reason
+    wrong = prover.prove(LAST_MONTH, rewritten.replace("INTERVAL 1 MONTH", "INTERVAL 2 MONTH"))
+    assert wrong.verdict is Verdict.DIFFERS, wrong.reason
