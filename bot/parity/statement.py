@@ -501,13 +501,39 @@ def unnest_range_variables(query: exp.Expr) -> None:
         table = f"_u{number}"
         alias.set("this", exp.to_identifier(table))
         scope = unnest.find_ancestor(exp.Select)
+        if scope is None:
+            continue
         # The array itself is read from the sources before it: not the range variable.
         own = {id(node) for node in unnest.find_all(exp.Column)}
-        for column in list(scope.find_all(exp.Column)) if scope is not None else []:
+        for column in list(scope.find_all(exp.Column)):
             parts = column.parts
             if id(column) in own or not 1 <= len(parts) <= 3 or parts[0].name.lower() != name:
                 continue
+            if not _sees_range_variable(column, scope):
+                continue
             column.replace(_qualified(table, [part.copy() for part in parts]))
+
+
+def _sees_range_variable(column: exp.Column, scope: exp.Select) -> bool:
+    """Whether ``column`` is resolved in ``scope``'s names before any table's columns.
+
+    A query nested in ``scope`` that reads a table may have a column of that name,
+    which BigQuery would take first: such a column is left as sqlglot writes it. A
+    nested query over arrays only (``(SELECT SUM(c.amount) FROM UNNEST(credits) c)``)
+    reads no table, so the outer range variable is what it names.
+    """
+    select = column.find_ancestor(exp.Select)
+    while select is not None and select is not scope:
+        if any(not isinstance(source, exp.Unnest) for source in _sources(select)):
+            return False
+        select = select.find_ancestor(exp.Select)
+    return True
+
+
+def _sources(select: exp.Select) -> list[exp.Expr]:
+    from_ = select.args.get("from_")
+    found = [from_.this] if isinstance(from_, exp.From) else []
+    return found + [join.this for join in select.args.get("joins") or []]
 
 
 def group_by_aliases(query: exp.Expr) -> None:

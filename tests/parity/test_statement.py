@@ -159,3 +159,13 @@ def test_a_report_on_last_month_is_proven_and_a_wrong_month_differs() -> None:
     assert proven.verdict is Verdict.PROVEN, proven.reason
     wrong = prover.prove(LAST_MONTH, rewritten.replace("INTERVAL 1 MONTH", "INTERVAL 2 MONTH"))
     assert wrong.verdict is Verdict.DIFFERS, wrong.reason
+
+
+def test_a_nested_query_over_a_table_keeps_its_own_column_of_that_name() -> None:
+    sql = (
+        "SELECT c.amount, (SELECT MAX(c) FROM other) AS m, "
+        "(SELECT SUM(c.amount) FROM UNNEST(credits) AS x) AS s FROM t, UNNEST(credits) AS c"
+    )
+    text = duckdb_text(sql, "unnest_range_variables")
+    assert "SELECT _u1.c.amount, (SELECT MAX(c) FROM other)" in text
+    assert "(SELECT SUM(_u1.c.amount) FROM UNNEST(credits) AS _u0(x))" in text
