@@ -131,7 +131,8 @@ def _jvm_planner(framework: Framework, language: str) -> Plans:
     def plan(
         campaign: Campaign, snapshot: Mapping[str, str], paths: Sequence[str]
     ) -> RepositoryRewrite:
-        found = plan_jvm(language, campaign, {p: snapshot[p] for p in paths})
+        comment = adapter_for(framework).comment_for(framework)
+        found = plan_jvm(language, campaign, {p: snapshot[p] for p in paths}, comment)
         files = {path: (framework, rewrite) for path, rewrite in found.files.items()}
         return RepositoryRewrite(files, len(paths), found.skipped)
 

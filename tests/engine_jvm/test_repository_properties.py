@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.engine.planner import plan_repository
@@ -72,6 +72,11 @@ def _repository(java: str, scala: str) -> dict[str, str]:
 @given(
     st.lists(st.sampled_from(JAVA_PIECES), max_size=25).map("".join),
     st.lists(st.sampled_from(SCALA_PIECES), max_size=25).map("".join),
+)
+@example(  # a read ahead of a syntax error: the guardrail must not move what is followed
+    java="",
+    scala='row.getString("track_uri")"legacy-proj:music.plays_v1"\n'
+    'object Tables { val P = "legacy-proj:music.plays_v1"',
 )
 def test_any_repository_plans_consistently_and_idempotently(java: str, scala: str) -> None:
     snapshot = _repository(java, scala)

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.engine.edits import SCALA_COMMENT, CommentSyntax
+from bot.engine.guardrail_lines import without_guardrails
 from bot.engine.java.lexer import lex_java
 from bot.engine.jvm.legacy import legacy_queries
 from bot.engine.jvm.resolve import TableResolver
@@ -52,8 +54,25 @@ def rewrite_scala(text: str, campaign: Campaign) -> FileRewrite:
     return rewrite_file("scala", text, campaign, "Main.scala")
 
 
-def plan_jvm(language: str, campaign: Campaign, files: Mapping[str, str]) -> JvmRewrite:
-    """Plan every file of ``files`` (path → text, all in ``language``)."""
+def plan_jvm(
+    language: str,
+    campaign: Campaign,
+    files: Mapping[str, str],
+    comment: CommentSyntax = SCALA_COMMENT,
+) -> JvmRewrite:
+    """Plan every file of ``files`` (path → text, all in ``language``).
+
+    Godwit's own guardrail lines (``comment``) are left out of what is parsed
+    (``guardrail_lines``), so planning a file it already guarded finds what it
+    found the first time.
+    """
+    stripped = {path: without_guardrails(text, comment) for path, text in files.items()}
+    found = _plan_texts(language, campaign, {path: s.text for path, s in stripped.items()})
+    found.files = {path: stripped[path].restore(rewrite) for path, rewrite in found.files.items()}
+    return found
+
+
+def _plan_texts(language: str, campaign: Campaign, files: Mapping[str, str]) -> JvmRewrite:
     pattern = needle_pattern(campaign)
     parsed: dict[str, Source] = {}
     failed: dict[str, FileRewrite] = {}

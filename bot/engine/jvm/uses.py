@@ -160,6 +160,10 @@ class FileUses:
         that holds a query (``BigQueryIO.read(r -> r.get("ms_played")).fromQuery(...)``)
         is that query's output name, kept by its rewrite: it counts for neither.
         """
+        if self.file.lexed.parsed.first_error() is not None:
+            # Past a syntax error the tree is the parser's guess, and so would be where
+            # the rows go: every key the file spells counts for the read.
+            return [value for _, spelled in self._values for value in spelled], []
         own = _statement(node)
         followed = self._followed(own) if own is not None else []
         others = [span for span in self._query_statements if span not in followed]
