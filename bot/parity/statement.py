@@ -257,6 +257,19 @@ def literals(trees: Iterable[exp.Expr]) -> data.Literals:
 MAX_CLOCK_VALUES = 8
 _CLOCK = (exp.CurrentDate, exp.CurrentTimestamp, exp.CurrentDatetime)
 _NOT_CONSTANT = (exp.Column, exp.Subquery, exp.Select, exp.Placeholder, exp.Parameter)
+_CLOCK_DATES = (
+    *_CLOCK,
+    exp.DateSub,
+    exp.DateAdd,
+    exp.DateTrunc,
+    exp.TimestampSub,
+    exp.TimestampAdd,
+    exp.TimestampTrunc,
+    exp.DatetimeSub,
+    exp.DatetimeAdd,
+    exp.DatetimeTrunc,
+    exp.Date,
+)
 
 
 def clock_expressions(trees: Iterable[exp.Expr]) -> list[str]:
@@ -271,7 +284,9 @@ def clock_expressions(trees: Iterable[exp.Expr]) -> list[str]:
     for tree in trees:
         for comparison in tree.find_all(*_COMPARISONS, exp.Between, exp.In):
             for operand in _operands(comparison):
-                if isinstance(operand, exp.Literal) or operand.find(*_CLOCK) is None:
+                if isinstance(operand, (exp.Literal, *_CLOCK_DATES)):
+                    continue  # a date or a time: the pools hold the days around the clock
+                if operand.find(*_CLOCK) is None:
                     continue
                 if operand.find(*_NOT_CONSTANT) is not None:
                     continue
