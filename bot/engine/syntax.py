@@ -33,6 +33,11 @@ def query(name: str, source: str) -> Query:
     return Query(language(name), source)
 
 
+def encloses(outer: Node, inner: Node) -> bool:
+    """Whether ``inner`` lies within ``outer`` (both nodes of one tree)."""
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
+
+
 class Parsed:
     """One file's tree and the conversion of its byte offsets to character offsets."""
 

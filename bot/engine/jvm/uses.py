@@ -21,6 +21,7 @@ from bot.engine.jvm.values import Source
 from bot.engine.scala.fields import changed_columns, fields_named, fields_selected
 from bot.engine.scala.literal_text import LiteralError, literal_text
 from bot.engine.scala.tables import looks_like_sql
+from bot.engine.syntax import encloses
 from bot.spec import TableMapping
 
 # Scio reads whose rows are typed by the type argument: sc.typedBigQueryTable[Row](...).
@@ -204,7 +205,7 @@ class FileUses:
                         meant = self._definitions.get((kind, parsed.source(name)), [])
                         # One definition of that name (two ``processElement``s: either may
                         # be meant), not a class around the read itself (the whole file).
-                        if len(meant) == 1 and not _encloses(meant[0], statement):
+                        if len(meant) == 1 and not encloses(meant[0], statement):
                             reach(meant[0])
             defined = _defined_name(current)
             if defined is None:
@@ -252,10 +253,6 @@ def _statement(node: Node) -> Node | None:
             return parent
         parent = parent.parent
     return parent
-
-
-def _encloses(outer: Node, inner: Node) -> bool:
-    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
 
 
 def _defined_name(statement: Node) -> str | None:

@@ -21,6 +21,7 @@ from tree_sitter import Node
 
 from bot.engine.scala.lexer import Lexed, StringLiteral
 from bot.engine.scala.literal_text import LiteralError, LiteralText, literal_text
+from bot.engine.syntax import encloses
 
 STRING_NODES = frozenset({"string", "string_literal", "interpolated_string_expression"})
 _CONCAT_NODES = frozenset({"infix_expression", "binary_expression"})
@@ -152,13 +153,7 @@ class Resolver:
         candidates = self.by_name.get(name, [])
         if qualifier is not None:
             return [c for c in candidates if c.owner == qualifier and c.member]
-        enclosing = [
-            c
-            for c in candidates
-            if c.path == path
-            and c.scope.start_byte <= node.start_byte
-            and node.end_byte <= c.scope.end_byte
-        ]
+        enclosing = [c for c in candidates if c.path == path and encloses(c.scope, node)]
         if enclosing:
             return [max(enclosing, key=lambda c: c.scope.start_byte)]
         text = self.files[path].text
