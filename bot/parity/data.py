@@ -60,14 +60,12 @@ class Literals:
     dates: set[datetime.date] = field(default_factory=set)
 
     def add(self, value: Value) -> None:
-        """A value the statement compares with, once DuckDB computed it (a date, a month)."""
-        if isinstance(value, bool):
-            return
-        if isinstance(value, datetime.datetime):
-            self.dates.add(value.date())
-        elif isinstance(value, datetime.date):
-            self.dates.add(value)
-        elif isinstance(value, int) and abs(value) < 10**12:
+        """A value the statement compares with, once DuckDB computed it (a month, a year).
+
+        Only text and numbers are taken: a date or a time is one the pools already
+        hold near the pinned clock, and adding it would only split their reuse.
+        """
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**12:
             self.integers.add(value)
         elif isinstance(value, str) and len(value) <= 64:
             self.strings.add(value)

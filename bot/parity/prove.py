@@ -192,10 +192,7 @@ class Prover:
         found = statement.literals((before, after))
         for query in statement.clock_expressions((before, after)):
             for value in _clock_values(query):
-                # A date or time the pools already hold near the pinned clock; a month
-                # or a year written as text or a number they cannot.
-                if isinstance(value, (str, int)):
-                    found.add(value)
+                found.add(value)
         shapes = _Shapes(self, campaign, found, opaque_names)
         old_shape = shapes.build(before, old_nodes)
         new_shape = shapes.build(after, {})
